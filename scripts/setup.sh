@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything voice-mock needs on Debian/Ubuntu: system packages
+# (as root or with sudo) and a virtual environment in .venv. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# espeak-ng: the pyttsx3 voice; libportaudio2: sounddevice; pulseaudio and
+# the ALSA pulse plugin: the virtual microphone and speaker the tests use;
+# chromium: the HTML report test.
+PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing system packages:$missing"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+# Reinstall only when the project's requirements changed.
+stamp=".venv/.voice-mock-installed"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing Python packages into .venv (a few minutes the first time)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,piper]"
+  echo "$want" > "$stamp"
+fi

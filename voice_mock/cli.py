@@ -1,0 +1,388 @@
+"""Command line. Library errors become a one-line message and an exit code
+here, and only here. Heavy modules are imported inside the commands so that
+`voice-mock --help` stays instant."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import UsageError, VoiceMockError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = REPO_ROOT / "samples"
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="where sessions are kept (default $VOICE_MOCK_HOME or ~/.local/share/voice-mock)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+
+
+def _interview_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--count", type=int, default=3, help="number of questions (default 3)")
+    p.add_argument("--bank", help="question bank id or a .toml file (see `voice-mock banks`)")
+    p.add_argument("--question", action="append", metavar="ID", help="ask this question (repeatable)")
+    p.add_argument("--company", help="company profile name or .toml file, for content feedback")
+    p.add_argument("--voice", default="pyttsx3", choices=["pyttsx3", "piper", "espeak", "none"], help="voice for the questions")
+    p.add_argument("--model", help="faster-whisper model folder or name (default: bundled tiny.en)")
+    p.add_argument("--end-silence", type=float, default=2.5, metavar="S", help="seconds of silence that end an answer (default 2.5)")
+    p.add_argument("--max-answer", type=float, default=180.0, metavar="S", help="longest answer in seconds (default 180)")
+    p.add_argument("--seed", type=int, help="seed for picking questions")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voice-mock",
+        description="A local, private, voice-based mock-interview coach. Nothing leaves your machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"voice-mock {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("practice", help="a live mock interview on your microphone and speakers")
+    _interview_options(p)
+    p.add_argument("--input-device", help="microphone: index or name substring (see `voice-mock devices`)")
+    p.add_argument("--output-device", help="speaker: index or name substring")
+    _common(p)
+
+    p = sub.add_parser("demo", help="the same interview with bundled sample answers (no microphone needed)")
+    _interview_options(p)
+    p.set_defaults(voice="pyttsx3")
+    _common(p)
+
+    p = sub.add_parser("analyze", help="feedback for one recording, or for a typed answer")
+    p.add_argument("audio", nargs="?", help="WAV, FLAC, MP3, OGG, M4A...")
+    p.add_argument("--text", help="a typed answer instead of audio (content feedback)")
+    p.add_argument("--text-file", type=Path, help="a typed answer read from a file")
+    p.add_argument("--question", help="question id the answer is for")
+    p.add_argument("--company", help="company profile name or .toml file")
+    p.add_argument("--bank", help="an extra question bank .toml file")
+    p.add_argument("--model", help="faster-whisper model folder or name")
+    p.add_argument("--json", action="store_true", help="print the feedback as JSON")
+    _common(p)
+
+    p = sub.add_parser("replay", help="show a saved session (`latest` for the last one)")
+    p.add_argument("session", help="session id, 'latest' or session folder")
+    p.add_argument("--question", type=int, metavar="N", help="only question N")
+    p.add_argument("--play", action="store_true", help="play the question and the answer")
+    p.add_argument("--output-device", help="speaker: index or name substring")
+    _common(p)
+
+    p = sub.add_parser("devices", help="list audio input and output devices")
+    _common(p)
+
+    p = sub.add_parser("banks", help="list question banks, questions and company profiles")
+    p.add_argument("--bank", help="show the questions of this bank only")
+    _common(p)
+    return parser
+
+
+# -- shared helpers ---------------------------------------------------------
+
+def _store(args):
+    from .session import Store, default_data_dir
+
+    return Store(args.data_dir or default_data_dir())
+
+
+def _banks(args, store):
+    from .bank import load_banks
+
+    extra_files = []
+    bank = getattr(args, "bank", None)
+    if bank and bank.endswith(".toml"):
+        extra_files.append(Path(bank))
+    return load_banks(extra_dirs=[store.data_dir / "banks"], extra_files=extra_files)
+
+
+def _company(args, store):
+    if not getattr(args, "company", None):
+        return None
+    from .bank import find_company, load_companies
+
+    return find_company(load_companies(extra_dirs=[store.data_dir / "companies"]), args.company)
+
+
+def _bank_id(args, banks) -> str | None:
+    bank = getattr(args, "bank", None)
+    if bank and bank.endswith(".toml"):
+        from .bank import load_bank
+
+        return load_bank(Path(bank)).id
+    return bank
+
+
+def _transcriber(args, ui):
+    from .transcriber import WhisperSettings, WhisperTranscriber
+
+    t = WhisperTranscriber(WhisperSettings(model=args.model))
+    with ui.working(f"Loading the speech model ({t.name})"):
+        t.warm_up()
+    return t
+
+
+def _loop_settings(args):
+    from .endpoint import EndpointSettings
+    from .loop import LoopSettings
+
+    if args.end_silence <= 0 or args.max_answer <= 0:
+        raise UsageError("--end-silence and --max-answer must be positive")
+    return LoopSettings(endpoint=EndpointSettings(end_silence_s=args.end_silence, max_answer_s=args.max_answer))
+
+
+def _choose_questions(args, banks):
+    from .bank import find_question, pick_questions
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    if args.question:
+        return [find_question(banks, qid) for qid in args.question]
+    return pick_questions(banks, _bank_id(args, banks), args.count, seed=args.seed)
+
+
+# -- commands ---------------------------------------------------------------
+
+def cmd_demo(args) -> int:
+    import json
+
+    from .audio import load_audio
+    from .bank import find_question
+    from .loop import run_interview
+    from .playback import NullPlayer
+    from .render import ConsoleUI
+    from .sources import array_source
+    from .tts import SpeakerChain
+    from .vad import StreamingVad
+
+    ui = ConsoleUI()
+    store = _store(args)
+    store.ensure_writable()
+    banks = _banks(args, store)
+    company = _company(args, store)
+    truths = sorted(SAMPLES_DIR.glob("*.json"), key=lambda p: (p.stem.startswith("hard-"), p.stem))
+    if not truths:
+        raise VoiceMockError(f"no sample answers in {SAMPLES_DIR}")
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    chosen = [json.loads(p.read_text()) for p in truths[: args.count]]
+    questions = [find_question(banks, s["question_id"]) for s in chosen]
+    clips = [load_audio(SAMPLES_DIR / f"{s['id']}.flac") for s in chosen]
+    ui.session_start("voice-mock demo", "Bundled sample answers stand in for your microphone; nothing is played or recorded.")
+    transcriber = _transcriber(args, ui)
+    settings = _loop_settings(args)
+    session_dir = store.new_session("demo")
+    # A sample answer ends as a person does: by falling silent.
+    answers = lambda i, q: array_source(clips[i - 1], trailing_silence_s=settings.endpoint.end_silence_s + 0.5)
+    records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), NullPlayer(), transcriber,
+                            StreamingVad(), session_dir, ui, mode="demo", bank="samples", company=company,
+                            settings=settings)
+    ui.summary(records, session_dir)
+    return 0
+
+
+def cmd_practice(args) -> int:
+    from .loop import LineListener, run_interview
+    from .playback import SpeakerPlayer
+    from .render import ConsoleUI
+    from .sources import Microphone
+    from .tts import SpeakerChain
+    from .vad import StreamingVad
+
+    ui = ConsoleUI()
+    store = _store(args)
+    store.ensure_writable()
+    banks = _banks(args, store)
+    company = _company(args, store)
+    questions = _choose_questions(args, banks)
+    settings = _loop_settings(args)
+    player = SpeakerPlayer(args.output_device) if args.voice != "none" else None
+    mic = Microphone(args.input_device)
+    ui.session_start("voice-mock practice", f"Microphone: {mic.name}. Everything stays on this machine.")
+    transcriber = _transcriber(args, ui)
+    session_dir = store.new_session(_bank_id(args, banks) or "practice")
+    lines = LineListener()
+
+    def answers(i, q):
+        mic.drain()  # the question's own echo is not the answer
+        return mic.blocks()
+
+    from .playback import NullPlayer
+
+    with mic:
+        records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), player or NullPlayer(),
+                                transcriber, StreamingVad(), session_dir, ui, mode="practice",
+                                bank=_bank_id(args, banks) or "mixed", company=company, settings=settings,
+                                lines=lines)
+    ui.summary(records, session_dir)
+    return 0
+
+
+def cmd_analyze(args) -> int:
+    import json
+
+    from .bank import find_question
+    from .render import ConsoleUI, render_feedback
+
+    ui = ConsoleUI()
+    store = _store(args)
+    given = [x for x in (args.audio, args.text, args.text_file) if x is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of: an audio file, --text, --text-file")
+    banks = _banks(args, store)
+    question = find_question(banks, args.question) if args.question else None
+    company = _company(args, store)
+    if args.audio is None:
+        from .analysis import analyze_text
+
+        if args.text_file is not None:
+            try:
+                text = args.text_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise VoiceMockError(f"{args.text_file}: cannot read ({exc})") from None
+        else:
+            text = args.text
+        if not text.strip():
+            raise UsageError("the typed answer is empty")
+        feedback = analyze_text(text, question=question, company=company).to_dict()
+    else:
+        from .audio import load_audio
+        from .pipeline import analyze_audio
+        from .transcriber import WhisperSettings, WhisperTranscriber
+
+        audio = load_audio(args.audio)
+        if len(audio) < 1600:
+            raise VoiceMockError(f"{args.audio}: too short to analyse ({len(audio) / 16000:.2f} s)")
+        transcriber = WhisperTranscriber(WhisperSettings(model=args.model))
+        with ui.working(f"Loading the speech model ({transcriber.name})"):
+            transcriber.load()
+        with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
+            feedback = analyze_audio(audio, transcriber, question, company).feedback.to_dict()
+    if args.json:
+        print(json.dumps(feedback, indent=2, ensure_ascii=False))
+    else:
+        render_feedback(ui.console, feedback)
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from rich.markup import escape
+
+    from .render import ConsoleUI, render_feedback
+    from .session import load_session
+
+    ui = ConsoleUI()
+    store = _store(args)
+    session = load_session(store.resolve(args.session))
+    ui.session_start(f"Session {session['path'].name}",
+                     f"{session.get('started', '?')} · {session.get('mode', '?')} · model {session.get('model', '?')}")
+    player = None
+    if args.play:
+        from .playback import SpeakerPlayer
+
+        player = SpeakerPlayer(args.output_device)
+    answers = session["answers"]
+    if args.question is not None:
+        answers = [a for a in answers if a.get("index") == args.question]
+        if not answers:
+            raise UsageError(f"this session has no question {args.question}")
+    for a in answers:
+        ui.console.print()
+        ui.console.print(f"[bold cyan]Question {a.get('index')}[/] [dim]({escape(str(a.get('question_id')))})[/]")
+        ui.console.print(f"  [bold]{escape(str(a.get('question', '')))}[/]")
+        if a.get("skipped"):
+            ui.console.print("  [dim]Skipped: nothing was heard.[/]")
+        elif a.get("feedback") is not None:
+            render_feedback(ui.console, a["feedback"])
+        for problem in a.get("problems", []):
+            ui.console.print(f"  [yellow]{escape(problem)}[/]")
+        if player is not None:
+            from .audio import load_audio
+
+            for name in ("question.wav", "answer.wav"):
+                path = a["dir"] / name
+                if path.is_file():
+                    with ui.working(f"Playing {name}"):
+                        player.play(load_audio(path))
+    return 0
+
+
+def cmd_devices(args) -> int:
+    try:
+        import sounddevice as sd
+    except OSError as exc:  # PortAudio library missing
+        raise VoiceMockError(f"audio is unavailable: {exc}") from None
+    devices = sd.query_devices()
+    if len(devices) == 0:
+        print("No audio devices found.")
+        return 1
+    default_in, default_out = sd.default.device
+    for i, d in enumerate(devices):
+        marks = ("<" if i == default_in else " ") + (">" if i == default_out else " ")
+        print(f"{marks} {i:2d} {d['name']} ({d['max_input_channels']} in, {d['max_output_channels']} out)")
+    print("< default input, > default output")
+    return 0
+
+
+def cmd_banks(args) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .bank import load_companies
+
+    console = Console(highlight=False)
+    store = _store(args)
+    banks = _banks(args, store)
+    only = _bank_id(args, banks)
+    if only and only not in banks:
+        raise UsageError(f"unknown bank '{only}' (have: {', '.join(sorted(banks))})")
+    for bank in sorted(banks.values(), key=lambda b: b.id):
+        if only and bank.id != only:
+            continue
+        console.print(f"[bold]{escape(bank.id)}[/] — {escape(bank.title)} ({len(bank.questions)} questions)")
+        for q in bank.questions:
+            console.print(f"    {escape(q.id):<28} {escape(q.text)}")
+    companies = load_companies(extra_dirs=[store.data_dir / "companies"])
+    console.print("[bold]Company profiles[/] (use with --company):")
+    for c in sorted(companies.values(), key=lambda c: c.id):
+        console.print(f"    {escape(c.id):<28} {escape(c.name)}")
+    return 0
+
+
+COMMANDS = {
+    "practice": cmd_practice, "demo": cmd_demo, "analyze": cmd_analyze, "replay": cmd_replay,
+    "devices": cmd_devices, "banks": cmd_banks,
+}
+
+
+def _warn(message: str) -> None:
+    print(f"voice-mock: warning: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except VoiceMockError as exc:
+        if args.debug:
+            raise
+        print(f"voice-mock: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nvoice-mock: interrupted (what was recorded is saved)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line unless --debug
+        if args.debug:
+            raise
+        print(f"voice-mock: error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

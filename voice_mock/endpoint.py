@@ -1,0 +1,65 @@
+"""When has the person finished answering? Pure logic on audio time.
+
+Fed one speech probability per VAD frame; never looks at the wall clock, so
+a file fed at any speed ends exactly where a live microphone would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    # Interview answers contain thinking pauses of 1-2 s; 2.5 s of silence
+    # after speech is a deliberate stop, not a search for words.
+    end_silence_s: float = 2.5
+    max_answer_s: float = 180.0
+    no_speech_timeout_s: float = 20.0
+    # Speech shorter than this (a cough, a click) does not start the answer.
+    min_speech_s: float = 0.25
+    threshold: float = 0.5
+
+
+FINISHED = "finished"  # speech followed by end_silence_s of silence
+MAX_LENGTH = "max_length"
+NO_SPEECH = "no_speech"
+
+
+class EndpointDetector:
+    def __init__(self, settings: EndpointSettings, frame_s: float) -> None:
+        self.settings = settings
+        self.frame_s = frame_s
+        self.time_s = 0.0
+        self.speech_s = 0.0  # total voiced time so far
+        self.first_speech_s: float | None = None
+        self.last_speech_end_s = 0.0
+        self._run_s = 0.0  # length of the current voiced run
+
+    @property
+    def started(self) -> bool:
+        return self.first_speech_s is not None
+
+    def update(self, probability: float) -> str | None:
+        """Advance one frame; return an end reason once the answer is over."""
+        s = self.settings
+        self.time_s += self.frame_s
+        if probability >= s.threshold:
+            self._run_s += self.frame_s
+            self.speech_s += self.frame_s
+            self.last_speech_end_s = self.time_s
+            if self.first_speech_s is None and self._run_s >= s.min_speech_s:
+                self.first_speech_s = self.time_s - self._run_s
+        else:
+            self._run_s = 0.0
+        if self.time_s >= s.max_answer_s:
+            return MAX_LENGTH
+        if self.started and self.time_s - self.last_speech_end_s >= s.end_silence_s:
+            return FINISHED
+        if not self.started and self.time_s >= s.no_speech_timeout_s:
+            return NO_SPEECH
+        return None
+
+    def silence_s(self) -> float:
+        """Silence since the last speech (or since the start)."""
+        return self.time_s - self.last_speech_end_s

