@@ -50,10 +50,14 @@ def _check(audio: np.ndarray, text: str, engine: str) -> np.ndarray:
 @contextlib.contextmanager
 def _quiet_stdout():
     """pyttsx3 prints "Audio saved to ..." on the real stdout; keep ours clean."""
+    import io
+    import sys
+
+    sys.stdout.flush()
     fd = os.dup(1)
     try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+        with open(os.devnull, "w") as null, contextlib.redirect_stdout(io.StringIO()):
+            os.dup2(null.fileno(), 1)  # espeak's C code may write too
             yield
     finally:
         os.dup2(fd, 1)
