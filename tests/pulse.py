@@ -1,0 +1,67 @@
+"""A private PulseAudio server with a virtual speaker and microphone.
+
+sounddevice reaches it through ALSA's pulse plugin, so `voice-mock practice`
+runs its real audio path: the test hears the question on the speaker's
+monitor and speaks into the microphone with paplay (FIELD-NOTES §2).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+SPEAKER = "vspk"
+MIC_SINK = "vmic"  # what is played into this sink is heard on vmic.monitor
+
+
+class PulseServer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        runtime = root / "runtime"
+        (runtime / "pulse").mkdir(parents=True, exist_ok=True)
+        os.chmod(runtime, 0o700)
+        self.env = {
+            "XDG_RUNTIME_DIR": str(runtime),
+            "PULSE_RUNTIME_PATH": str(runtime / "pulse"),
+            "HOME": str(root),  # the cookie goes to $HOME/.config/pulse
+        }
+
+    def _run(self, *cmd, check=True, **kw):
+        return subprocess.run(list(cmd), env={**os.environ, **self.env}, check=check,
+                              capture_output=True, text=True, timeout=30, **kw)
+
+    def start(self) -> "PulseServer":
+        if not shutil.which("pulseaudio"):
+            raise RuntimeError("pulseaudio is not installed (scripts/setup.sh installs it)")
+        self._run(
+            "pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--disallow-exit",
+            "--load=module-native-protocol-unix",
+            f"--load=module-null-sink sink_name={SPEAKER}",
+            f"--load=module-null-sink sink_name={MIC_SINK}",
+            "--load=module-always-sink",
+        )
+        for _ in range(50):
+            if self._run("pactl", "info", check=False).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("PulseAudio did not start")
+        self._run("pactl", "set-default-sink", SPEAKER)
+        self._run("pactl", "set-default-source", f"{MIC_SINK}.monitor")
+        return self
+
+    def stop(self) -> None:
+        self._run("pulseaudio", "--kill", check=False)
+
+    def record_speaker(self, path: Path) -> subprocess.Popen:
+        """Capture what voice-mock plays, as a listener in the room would."""
+        return subprocess.Popen(
+            ["parecord", "-d", f"{SPEAKER}.monitor", "--file-format=wav", "--rate=16000", "--channels=1", str(path)],
+            env={**os.environ, **self.env},
+        )
+
+    def speak_into_mic(self, audio_file: Path) -> None:
+        self._run("paplay", "-d", MIC_SINK, str(audio_file))

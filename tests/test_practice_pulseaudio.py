@@ -1,0 +1,86 @@
+"""`voice-mock practice` end to end on a real PulseAudio server: the question
+comes out of the (virtual) speaker, the answer goes into the (virtual)
+microphone, and the saved session holds audio, transcript and feedback."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import REPO, SAMPLES
+from pulse import PulseServer
+from voice_mock.audio import load_audio, rms_dbfs
+from voice_mock.evaluation import word_error_rate
+
+pytestmark = [pytest.mark.audio, pytest.mark.model]
+
+
+@pytest.fixture
+def pulse(tmp_path):
+    server = PulseServer(tmp_path / "pulse").start()
+    yield server
+    server.stop()
+
+
+def wait_for(proc, needle: str, lines: list[str], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                raise AssertionError(f"voice-mock exited early:\n{''.join(lines)}\n{proc.stderr.read()}")
+            continue
+        lines.append(line)
+        if needle in line:
+            return
+    raise AssertionError(f"never saw {needle!r}:\n{''.join(lines)}")
+
+
+def test_practice_on_virtual_microphone_and_speaker(pulse, tmp_path):
+    truth = json.loads((SAMPLES / "career-aspirations.json").read_text())
+    home = tmp_path / "home"
+    heard = tmp_path / "speaker.wav"
+    listener = pulse.record_speaker(heard)
+    env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voice_mock", "practice", "--question", "career-aspirations", "--voice", "espeak",
+         "--end-silence", "2.0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=REPO,
+    )
+    lines: list[str] = []
+    try:
+        wait_for(proc, "Listening", lines, timeout=120)
+        pulse.speak_into_mic(SAMPLES / "career-aspirations.flac")
+        out, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        listener.terminate()
+        listener.wait(timeout=10)
+    output = "".join(lines) + out
+    assert proc.returncode == 0, f"{output}\n{err}"
+
+    # The question was really played on the speaker.
+    question_heard = load_audio(heard)
+    assert rms_dbfs(question_heard) > -45, "nothing came out of the speaker"
+
+    sessions = list((home / "sessions").iterdir())
+    assert len(sessions) == 1
+    session = json.loads((sessions[0] / "session.json").read_text())
+    assert session["finished"] and session["mode"] == "practice"
+    folder = sessions[0] / session["answers"][0]["folder"]
+    answer = load_audio(folder / "answer.wav")
+    assert len(answer) / 16000 >= truth["duration_s"] - 0.5  # the whole answer was recorded
+    assert (folder / "question.wav").is_file()
+    transcript = json.loads((folder / "transcript.json").read_text())
+    fillers = {"um", "uh", "er", "erm", "hmm", "ah", "mm"}
+    said = " ".join(w["text"] for w in transcript["words"] if w["text"].strip(",.?!").lower() not in fillers)
+    assert word_error_rate(truth["text"], said) < 0.25, said
+    feedback = json.loads((folder / "feedback.json").read_text())
+    assert feedback["pacing"]["words_per_minute"] > 60
+    assert feedback["findings"] is not None and "scores" in feedback
+    assert str(sessions[0].name) in output
