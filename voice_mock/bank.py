@@ -1,0 +1,425 @@
+"""Question banks and company profiles: load TOML files, check them, look things up.
+
+A bank is one TOML file (`prompts/<id>.toml`) with `id`, `title`, an optional
+`description` and a list of `[[questions]]`; a company profile is one TOML file
+(`prompts/companies/<id>.toml`). The schema is documented in
+docs/question-banks.md. Everything is checked when loaded: unknown keys, missing
+keys, wrong types and duplicate ids are errors that name the file, the place in
+it and what is wrong, on one line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Iterable
+
+from voice_mock.errors import VoiceMockError
+from voice_mock.types import Bank, Company, Cue, Question
+
+
+def _find_prompts() -> Path:
+    here = Path(__file__).resolve().parent
+    # The repo keeps prompts/ beside the package; a wheel may ship it inside
+    # the package instead (voice_mock/prompts), so accept that too.
+    for candidate in (here.parent / "prompts", here / "prompts"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "prompts"
+
+
+BUNDLED_PROMPTS: Path = _find_prompts()
+BUNDLED_COMPANIES: Path = BUNDLED_PROMPTS / "companies"
+
+
+class BankError(VoiceMockError):
+    """A bank or company profile is broken, or what was asked for is not there."""
+
+
+BANK_KEYS = ("id", "title", "description", "questions")
+QUESTION_KEYS = (
+    "id", "text", "category", "variants", "target_seconds", "talking_points",
+    "red_flags", "structure", "follow_ups", "tips",
+)
+CUE_KEYS = ("id", "label", "cues", "advice", "company")
+COMPANY_KEYS = ("id", "name", "mission", "values", "culture", "looks_for", "clashes")
+CUE_COMPANY_KINDS = ("mission", "culture", "clash")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Cue phrases are plain words: letters, digits, spaces, apostrophes, hyphens.
+_PLAIN_RE = re.compile(r"^[\w' -]+$")
+
+
+# ---------------------------------------------------------------- checking
+
+
+class _Place:
+    """Where we are in a file, for error messages: 'file: questions[3].text: ...'."""
+
+    def __init__(self, file: str, key: str = ""):
+        self.file = file
+        self.key = key
+
+    def __getitem__(self, sub: str | int) -> "_Place":
+        if isinstance(sub, int):
+            return _Place(self.file, f"{self.key}[{sub}]")
+        return _Place(self.file, f"{self.key}.{sub}" if self.key else sub)
+
+    def error(self, message: str) -> BankError:
+        where = f"{self.file}: {self.key}: " if self.key else f"{self.file}: "
+        return BankError(where + message)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date/time"
+
+
+def _table(value: Any, place: _Place, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+    if not isinstance(value, dict):
+        raise place.error(f"expected a table, got {_describe(value)}")
+    for key in value:
+        if key not in allowed:
+            raise place.error(f"unknown key {key!r} (expected one of: {', '.join(allowed)})")
+    for key in required:
+        if key not in value:
+            raise place.error(f"missing required key {key!r}")
+    return value
+
+
+def _string(table: dict, key: str, place: _Place, default: str = "", non_empty: bool = False) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise place[key].error(f"expected a string, got {_describe(value)}")
+    value = value.strip()
+    if non_empty and not value:
+        raise place[key].error("must not be empty")
+    return value
+
+
+def _ident(table: dict, key: str, place: _Place) -> str:
+    value = _string(table, key, place, non_empty=True)
+    if not _ID_RE.match(value):
+        raise place[key].error(
+            f"{value!r} is not a valid id (use lower-case letters, digits, '-' and '_')"
+        )
+    return value
+
+
+def _strings(table: dict, key: str, place: _Place, plain: bool = False) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise place[key].error(f"expected a list of strings, got {_describe(value)}")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise place[key][i].error(f"expected a string, got {_describe(item)}")
+        item = " ".join(item.split())
+        if not item:
+            raise place[key][i].error("must not be empty")
+        if plain and not _PLAIN_RE.match(item):
+            raise place[key][i].error(
+                f"{item!r} is not plain words (use letters, digits, spaces, "
+                "apostrophes and hyphens; patterns are not supported)"
+            )
+        out.append(item)
+    return tuple(out)
+
+
+def _target_seconds(table: dict, place: _Place) -> tuple[float, float]:
+    if "target_seconds" not in table:
+        return Question.__dataclass_fields__["target_seconds"].default
+    value = table["target_seconds"]
+    here = place["target_seconds"]
+    numbers = isinstance(value, list) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    )
+    if not numbers or len(value) != 2:
+        raise here.error(f"expected [min, max] in seconds, got {value!r}")
+    low, high = float(value[0]), float(value[1])
+    if not 0 < low <= high:
+        raise here.error(f"expected 0 < min <= max, got {value!r}")
+    return (low, high)
+
+
+def _cue(value: Any, place: _Place) -> Cue:
+    table = _table(value, place, CUE_KEYS, ("id", "label", "cues"))
+    company = table.get("company")
+    if company is not None and company not in CUE_COMPANY_KINDS:
+        raise place["company"].error(
+            f"expected one of: {', '.join(CUE_COMPANY_KINDS)}; got {company!r}"
+        )
+    cues = _strings(table, "cues", place, plain=True)
+    if not cues:
+        raise place["cues"].error("must list at least one cue phrase")
+    return Cue(
+        id=_ident(table, "id", place),
+        label=_string(table, "label", place, non_empty=True),
+        cues=cues,
+        advice=_string(table, "advice", place),
+        company=company,
+    )
+
+
+def _cues(table: dict, key: str, place: _Place, seen: dict[str, str]) -> tuple[Cue, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list):
+        raise place[key].error(f"expected a list of tables, got {_describe(value)}")
+    out = []
+    for i, item in enumerate(value):
+        cue = _cue(item, place[key][i])
+        # Ids are unique across a question's points, flags and structure, so
+        # feedback can name any of them by id alone.
+        if cue.id in seen:
+            raise place[key][i]["id"].error(f"duplicate id {cue.id!r} (first at {seen[cue.id]})")
+        seen[cue.id] = place[key][i].key
+        out.append(cue)
+    return tuple(out)
+
+
+def _question(value: Any, place: _Place, bank_id: str) -> Question:
+    table = _table(value, place, QUESTION_KEYS, ("id", "text"))
+    seen: dict[str, str] = {}
+    return Question(
+        id=_ident(table, "id", place),
+        text=_string(table, "text", place, non_empty=True),
+        bank=bank_id,
+        category=_string(table, "category", place, default=bank_id, non_empty=True),
+        variants=_strings(table, "variants", place),
+        target_seconds=_target_seconds(table, place),
+        talking_points=_cues(table, "talking_points", place, seen),
+        red_flags=_cues(table, "red_flags", place, seen),
+        structure=_cues(table, "structure", place, seen),
+        follow_ups=_strings(table, "follow_ups", place),
+        tips=_strings(table, "tips", place),
+    )
+
+
+def _display(path: Path) -> str:
+    """The shortest sensible name for a file in messages."""
+    for base in (Path.cwd(), BUNDLED_PROMPTS.parent):
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _read_toml(path: Path) -> tuple[dict, _Place]:
+    path = Path(path).expanduser().resolve()
+    place = _Place(_display(path))
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f), place
+    except tomllib.TOMLDecodeError as e:
+        raise place.error(f"invalid TOML: {e}") from None
+    except OSError as e:
+        raise place.error(f"cannot read: {e.strerror or e}") from None
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Load and check one bank file; raise BankError saying what is wrong."""
+    data, place = _read_toml(Path(path))
+    table = _table(data, place, BANK_KEYS, ("id", "title", "questions"))
+    bank_id = _ident(table, "id", place)
+    items = table["questions"]
+    if not isinstance(items, list) or not items:
+        raise place["questions"].error("expected a non-empty list of [[questions]] tables")
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        question = _question(item, place["questions"][i], bank_id)
+        if question.id in seen:
+            raise place["questions"][i]["id"].error(
+                f"duplicate question id {question.id!r} (first at questions[{seen[question.id]}])"
+            )
+        seen[question.id] = i
+        questions.append(question)
+    return Bank(
+        id=bank_id,
+        title=_string(table, "title", place, non_empty=True),
+        description=_string(table, "description", place),
+        questions=tuple(questions),
+        path=str(Path(path).expanduser().resolve()),
+    )
+
+
+def load_company(path: str | Path) -> Company:
+    """Load and check one company profile; raise BankError saying what is wrong."""
+    data, place = _read_toml(Path(path))
+    table = _table(data, place, COMPANY_KEYS, ("id", "name"))
+    return Company(
+        id=_ident(table, "id", place),
+        name=_string(table, "name", place, non_empty=True),
+        mission=_string(table, "mission", place),
+        values=_strings(table, "values", place),
+        culture=_strings(table, "culture", place, plain=True),
+        looks_for=_strings(table, "looks_for", place),
+        clashes=_strings(table, "clashes", place, plain=True),
+        path=str(Path(path).expanduser().resolve()),
+    )
+
+
+def _sources(bundled: Path, extra_dirs: Iterable, extra_files: Iterable) -> list[list[Path]]:
+    """Groups of files in priority order: bundled, each extra dir, the extra files.
+
+    A missing extra dir (e.g. a user data folder never created) is skipped.
+    """
+    groups = [sorted(bundled.glob("*.toml"))]
+    for d in extra_dirs:
+        d = Path(d).expanduser()
+        if d.is_dir():
+            groups.append(sorted(d.glob("*.toml")))
+    groups.append([Path(f) for f in extra_files])
+    return groups
+
+
+def _load_all(loader, groups, kind: str, errors: list | None) -> dict:
+    """Load every file; a later group replaces an earlier one with the same id.
+
+    With `errors` given, a broken file is recorded there and skipped so the
+    others keep working; without it the first error is raised.
+    """
+    found: dict = {}
+    for group in groups:
+        in_group: dict[str, Path] = {}
+        for path in group:
+            try:
+                item = loader(path)
+                if item.id in in_group:
+                    raise _Place(_display(Path(path).resolve()))["id"].error(
+                        f"duplicate {kind} id {item.id!r} (also in {_display(in_group[item.id].resolve())})"
+                    )
+            except BankError as e:
+                if errors is None:
+                    raise
+                errors.append(e)
+                continue
+            in_group[item.id] = Path(path)
+            found[item.id] = item
+    return found
+
+
+def load_banks(
+    extra_dirs: Iterable[str | Path] = (),
+    extra_files: Iterable[str | Path] = (),
+    *,
+    errors: list[BankError] | None = None,
+) -> dict[str, Bank]:
+    """Bundled banks plus user banks, by id, in load order.
+
+    A user bank with the same id as a bundled one replaces it. Question ids
+    must be unique across all the banks, since questions are found by id.
+    """
+    groups = _sources(BUNDLED_PROMPTS, extra_dirs, extra_files)
+    banks = _load_all(load_bank, groups, "bank", errors)
+    owner: dict[str, Bank] = {}
+    for bank in list(banks.values()):
+        clash = next((q.id for q in bank.questions if q.id in owner), None)
+        if clash is None:
+            owner.update((q.id, bank) for q in bank.questions)
+            continue
+        other = owner[clash]
+        e = BankError(
+            f"{_display(Path(bank.path))}: question id {clash!r} is already used "
+            f"in bank {other.id!r} ({_display(Path(other.path))})"
+        )
+        if errors is None:
+            raise e
+        errors.append(e)
+        del banks[bank.id]
+    return banks
+
+
+def load_companies(
+    extra_dirs: Iterable[str | Path] = (),
+    extra_files: Iterable[str | Path] = (),
+    *,
+    errors: list[BankError] | None = None,
+) -> dict[str, Company]:
+    """Bundled company profiles plus user ones; a user profile replaces a bundled one with its id."""
+    groups = _sources(BUNDLED_COMPANIES, extra_dirs, extra_files)
+    return _load_all(load_company, groups, "company", errors)
+
+
+# ---------------------------------------------------------------- looking up
+
+
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    # A part of an id ("tiger") is a better hint than a similar-looking word.
+    close = [c for c in choices if name and name.lower() in c][:1]
+    close = close or difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def find_question(banks: dict[str, Bank], question_id: str) -> Question:
+    ids = []
+    for bank in banks.values():
+        for question in bank.questions:
+            if question.id == question_id:
+                return question
+            ids.append(question.id)
+    raise BankError(
+        f"unknown question {question_id!r}{_did_you_mean(question_id, ids)} (see `voice-mock banks`)"
+    )
+
+
+def find_company(companies: dict[str, Company], name_or_path: str | Path) -> Company:
+    """A company by id or name (any case), or the profile at a path to a .toml file."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or Path(text).expanduser().is_file():
+        return load_company(text)
+    if text in companies:
+        return companies[text]
+    for company in companies.values():
+        if company.name.casefold() == text.casefold() or company.id == text.casefold():
+            return company
+    raise BankError(
+        f"unknown company {text!r}{_did_you_mean(text, companies)} (see `voice-mock banks`)"
+    )
+
+
+def pick_questions(
+    banks: dict[str, Bank],
+    bank_id: str | None = None,
+    count: int | None = 3,
+    seed: int | None = None,
+    *,
+    shuffle: bool = False,
+) -> list[Question]:
+    """Up to `count` questions from one bank (or all banks), in bank order.
+
+    With `shuffle=True` or a `seed`, a random pick instead; the same seed
+    gives the same pick. `count=None` takes them all.
+    """
+    if bank_id is not None:
+        if bank_id not in banks:
+            raise BankError(
+                f"unknown bank {bank_id!r}{_did_you_mean(bank_id, banks)} (see `voice-mock banks`)"
+            )
+        pool = list(banks[bank_id].questions)
+    else:
+        pool = [q for bank in banks.values() for q in bank.questions]
+    if count is not None and count < 1:
+        raise BankError(f"question count must be at least 1, got {count}")
+    if shuffle or seed is not None:
+        random.Random(seed).shuffle(pool)
+    return pool if count is None else pool[:count]
