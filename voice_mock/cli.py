@@ -63,12 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the feedback as JSON")
     _common(p)
 
-    p = sub.add_parser("replay", help="show a saved session (`latest` for the last one)")
-    p.add_argument("session", help="session id, 'latest' or session folder")
-    p.add_argument("--question", type=int, metavar="N", help="only question N")
-    p.add_argument("--play", action="store_true", help="play the question and the answer")
-    p.add_argument("--output-device", help="speaker: index or name substring")
-    _common(p)
+    # replay, history, compare, report: the review commands live in review_cli.py
+    from . import review_cli
+
+    review_cli.add_parsers(sub, _common)
 
     p = sub.add_parser("devices", help="list audio input and output devices")
     _common(p)
@@ -266,48 +264,6 @@ def cmd_analyze(args) -> int:
     return 0
 
 
-def cmd_replay(args) -> int:
-    from rich.markup import escape
-
-    from .render import ConsoleUI, render_feedback
-    from .session import load_session
-
-    ui = ConsoleUI()
-    store = _store(args)
-    session = load_session(store.resolve(args.session))
-    ui.session_start(f"Session {session['path'].name}",
-                     f"{session.get('started', '?')} · {session.get('mode', '?')} · model {session.get('model', '?')}")
-    player = None
-    if args.play:
-        from .playback import SpeakerPlayer
-
-        player = SpeakerPlayer(args.output_device)
-    answers = session["answers"]
-    if args.question is not None:
-        answers = [a for a in answers if a.get("index") == args.question]
-        if not answers:
-            raise UsageError(f"this session has no question {args.question}")
-    for a in answers:
-        ui.console.print()
-        ui.console.print(f"[bold cyan]Question {a.get('index')}[/] [dim]({escape(str(a.get('question_id')))})[/]")
-        ui.console.print(f"  [bold]{escape(str(a.get('question', '')))}[/]")
-        if a.get("skipped"):
-            ui.console.print("  [dim]Skipped: nothing was heard.[/]")
-        elif a.get("feedback") is not None:
-            render_feedback(ui.console, a["feedback"])
-        for problem in a.get("problems", []):
-            ui.console.print(f"  [yellow]{escape(problem)}[/]")
-        if player is not None:
-            from .audio import load_audio
-
-            for name in ("question.wav", "answer.wav"):
-                path = a["dir"] / name
-                if path.is_file():
-                    with ui.working(f"Playing {name}"):
-                        player.play(load_audio(path))
-    return 0
-
-
 def cmd_devices(args) -> int:
     try:
         import sounddevice as sd
@@ -351,9 +307,17 @@ def cmd_banks(args) -> int:
 
 
 COMMANDS = {
-    "practice": cmd_practice, "demo": cmd_demo, "analyze": cmd_analyze, "replay": cmd_replay,
+    "practice": cmd_practice, "demo": cmd_demo, "analyze": cmd_analyze,
     "devices": cmd_devices, "banks": cmd_banks,
 }
+
+
+def _command(name: str):
+    if name in COMMANDS:
+        return COMMANDS[name]
+    from . import review_cli
+
+    return review_cli.COMMANDS[name]
 
 
 def _warn(message: str) -> None:
@@ -368,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(name)s: %(message)s")
     try:
-        return COMMANDS[args.command](args)
+        return _command(args.command)(args)
     except VoiceMockError as exc:
         if args.debug:
             raise

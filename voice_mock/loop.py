@@ -23,6 +23,7 @@ from .endpoint import NO_SPEECH, EndpointSettings
 from .pipeline import analyze_audio
 from .recorder import INTERRUPTED, Recording, record_answer
 from .session import answer_dir, write_json_atomic
+from .streaming import SegmentingTranscriber
 from .types import Company, Question
 
 # An answer source gives, for each question, an iterator of audio blocks.
@@ -153,16 +154,22 @@ def _ask_one(index, total, question, folder, answers, voice, player, transcriber
             player.play(question_audio)
         stop = lines.arm() if lines is not None else None
         ui.listening(settings.endpoint)
+        # Transcribed while the person speaks: at the end only the last words are left.
+        streamer = SegmentingTranscriber(transcriber)
         recording = record_answer(answers(index, question), folder / "answer.wav", vad, settings.endpoint,
-                                  stop=stop, on_status=ui.status)
+                                  stop=stop, on_status=ui.status, listener=streamer)
         ui.stopped_listening(recording)
         if recording.end_reason != NO_SPEECH:
             break
+        streamer.finish()
         if attempt == settings.max_repeats or not ui.offer_repeat(lines):
             return AnswerRecord(index, question, folder, recording, None, skipped=True)
-    with ui.working("Transcribing your answer"):
+    with ui.working("Finishing the transcript"):
+        words = streamer.finish()
+        if streamer.failed is not None:
+            ui.warn(f"transcribing while you spoke failed ({streamer.failed}); transcribed the saved answer instead")
         analysis = analyze_audio(recording.audio, transcriber, question, company,
-                                 response_latency_s=recording.first_speech_s, config=analysis_config)
+                                 response_latency_s=recording.first_speech_s, config=analysis_config, words=words)
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
     write_json_atomic(folder / "feedback.json", analysis.feedback.to_dict())
     ui.feedback(question, analysis.feedback.to_dict())

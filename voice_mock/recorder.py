@@ -47,11 +47,14 @@ def record_answer(
     settings: EndpointSettings = EndpointSettings(),
     stop: threading.Event | None = None,
     on_status: Callable[[RecordingStatus], None] | None = None,
+    listener=None,
 ) -> Recording:
     """Record until the endpoint rule, Enter, Ctrl-C or the source's end.
 
     Every block is on disk before the next is read, so nothing said is lost
-    whatever stops the recording.
+    whatever stops the recording. `listener.push(block, probabilities)`
+    sees every block as it arrives (the transcriber that works while the
+    person speaks).
     """
     vad.reset()
     detector = EndpointDetector(settings, frame_s=0.032)
@@ -62,7 +65,10 @@ def record_answer(
             for block in blocks:
                 writer.write(block)
                 chunks.append(block)
-                for probability in vad.push(block):
+                probabilities = vad.push(block)
+                if listener is not None:
+                    listener.push(block, probabilities)
+                for probability in probabilities:
                     ended = detector.update(probability)
                     if ended:
                         reason = ended

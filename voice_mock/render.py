@@ -102,6 +102,9 @@ class ConsoleUI:
         answer = lines.read_line(timeout=60)
         return bool(answer) and answer.lower().startswith("r")
 
+    def warn(self, message: str) -> None:
+        self.console.print(f"  [yellow]{escape(message)}[/]")
+
     @contextlib.contextmanager
     def working(self, message: str):
         with self.console.status(f"{message}…", spinner="dots"):

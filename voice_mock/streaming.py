@@ -1,0 +1,153 @@
+"""Transcribe an answer while it is being spoken.
+
+The recorder hands every block and its VAD probabilities to a
+`SegmentingTranscriber`. At each pause it closes a segment (cutting in the
+middle of the silence, never inside a word) and a background worker
+transcribes it. The cut happens `pause_s` into a silence, so by the time the
+end-of-answer silence has run out, the last words are already transcribed
+and only the analysis is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .types import Word
+
+log = logging.getLogger("voice_mock.streaming")
+
+FRAME = 512
+TAIL_PAD_S = 0.25
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    pause_s: float = 0.6  # a silence this long closes a segment
+    min_segment_s: float = 4.0  # shorter segments give Whisper too little context
+    max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
+    threshold: float = 0.5
+
+
+@dataclass
+class Segment:
+    start: int  # sample index in the answer
+    end: int
+    voiced_end: int  # end of the last speech in it
+
+    def span_to_transcribe(self) -> tuple[int, int]:
+        # Whisper invents "Thank you." in trailing silence: stop shortly after the speech.
+        return self.start, min(self.end, self.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE))
+
+
+class SegmentingTranscriber:
+    def __init__(self, transcriber, settings: SegmentSettings | None = None) -> None:
+        self.transcriber = transcriber
+        self.settings = settings or SegmentSettings()
+        self._chunks: list[np.ndarray] = []
+        self._n = 0  # samples received
+        self._frames = 0  # VAD frames received
+        self._seg_start = 0
+        self._seg_voiced = False
+        self._silence_frames = 0
+        self._last_voiced_end = 0  # sample where the latest voiced frame ended
+        self._best_cut: tuple[int, int] | None = None  # (silence length, sample) of the longest pause so far
+        self._jobs: queue.Queue = queue.Queue()
+        self._words: list[Word] = []
+        self._lock = threading.Lock()
+        self.segments: list[Segment] = []
+        self.failed: Exception | None = None
+        self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
+        self._worker.start()
+
+    # -- called from the recording thread ----------------------------------
+    def push(self, block: np.ndarray, probabilities: list[float]) -> None:
+        self._chunks.append(np.asarray(block, dtype=np.float32))
+        self._n += len(block)
+        s = self.settings
+        pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
+        for p in probabilities:
+            self._frames += 1
+            if p >= s.threshold:
+                self._seg_voiced = True
+                self._silence_frames = 0
+                self._last_voiced_end = self._frames * FRAME
+                continue
+            self._silence_frames += 1
+            if not self._seg_voiced:
+                continue
+            here = self._frames * FRAME
+            mid = here - self._silence_frames * FRAME // 2
+            if self._best_cut is None or self._silence_frames >= self._best_cut[0]:
+                self._best_cut = (self._silence_frames, mid)
+            seg_len = (here - self._seg_start) / SAMPLE_RATE
+            if self._silence_frames == pause_frames and seg_len >= s.min_segment_s:
+                self._close(mid)
+        if self._seg_voiced and (self._frames * FRAME - self._seg_start) / SAMPLE_RATE >= s.max_segment_s:
+            # A long stretch without a real pause: cut at its longest short silence.
+            cut = self._best_cut[1] if self._best_cut else self._frames * FRAME
+            self._close(cut)
+
+    def _close(self, cut: int) -> None:
+        if cut <= self._seg_start:
+            return
+        segment = Segment(self._seg_start, cut, min(cut, self._last_voiced_end))
+        self.segments.append(segment)
+        self._jobs.put(segment)
+        self._seg_start = cut
+        self._best_cut = None
+        # A long stretch cut at an earlier short pause has speech after the cut.
+        self._seg_voiced = self._last_voiced_end > cut
+
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+
+    def finish(self) -> list[Word]:
+        """Transcribe what is left and return all words, in answer time.
+
+        If any segment failed, the whole answer is transcribed in one go from
+        the recorded audio instead: a worker's fault never loses words.
+        """
+        if self._seg_voiced and self._n > self._seg_start:
+            self._close(self._n)
+        self._jobs.put(None)
+        self._worker.join()
+        if self.failed is not None:
+            log.warning("transcribing while recording failed (%s); transcribing the whole answer", self.failed)
+            return self.transcriber.transcribe(self.audio())
+        return sorted(self._words, key=lambda w: w.start)
+
+    # -- the worker ---------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            segment = self._jobs.get()
+            if segment is None:
+                return
+            if self.failed is not None:
+                continue
+            try:
+                audio = self._slice(segment)
+                offset = segment.start / SAMPLE_RATE
+                words = self.transcriber.transcribe(audio)
+                with self._lock:
+                    self._words.extend(
+                        Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in words
+                    )
+            except Exception as exc:  # any fault: fall back to one-shot in finish()
+                self.failed = exc
+
+    def _slice(self, segment: Segment) -> np.ndarray:
+        # The recording thread only appends; a snapshot of the list is safe.
+        chunks = list(self._chunks)
+        audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        start, end = segment.span_to_transcribe()
+        return audio[start:end]
+
+    @property
+    def pending(self) -> int:
+        return self._jobs.qsize()
