@@ -1,0 +1,226 @@
+"""Reconcile transcribed words with the speech measured on the audio.
+
+Whisper and the audio disagree in known ways (FIELD-NOTES §2): it invents
+words in silence ("Thank you." after the last speech), it stamps fillers with
+zero length beside the voiced island where the "uh" really was, and it drops
+some fillers altogether. The rules, in order:
+
+1. A lexical word lying wholly in silence (no speech interval within
+   `edge_tolerance_s`) is dropped as a hallucination. A kept word's span is
+   trimmed to the speech it overlaps (drift absorbs silence into words).
+2. Voiced islands are the parts of speech intervals no lexical word covers,
+   at least `min_island_s` long: the candidates for filled pauses.
+3. Each filler word is placed on the nearest unused island, globally nearest
+   pairs first: a zero-length filler or one in silence may move up to
+   `max_snap_s`; a filler with its own span in speech only onto an island
+   it overlaps. Unplaced fillers stay where they are if they are in speech
+   (lower confidence when zero-length) and are dropped if they are in
+   silence (the filler prompt makes Whisper add extra ones).
+4. A whole speech interval that no word touches (a short burst of voice
+   between silences) and that lasts at most `max_unlabelled_island_s`
+   becomes a guessed filled pause "[um?]" with low confidence: "um"/"uh"
+   last about 0.2-0.8 s, while a longer untranscribed stretch is more likely
+   missed words, laughter or noise, so it is only reported. Uncovered slivers
+   at the edge of a word are not guessed at: they are mostly timestamp slop.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from voice_mock.types import Interval, Word
+
+from .config import AlignmentConfig
+from .intervals import IntervalIndex, merge, subtract
+from .text import Token, filled_pause_form, normalize, tokens_for_words
+
+WORD = "word"
+FILLER = "filler"
+GUESSED_FILLER_TEXT = "[um?]"
+
+
+@dataclass
+class AlignedWord:
+    """A word as the analysis sees it; times are None for typed answers."""
+
+    text: str
+    start: float | None
+    end: float | None
+    probability: float | None = None
+    kind: str = WORD  # "word" or "filler"
+    confidence: float = 1.0  # how sure we are it is a filled pause (fillers)
+    source: str = "transcript"  # "audio" for a filled pause found on the audio only
+    retimed: bool = False
+    filler: str = ""  # normalised filled-pause form ("um"), fillers only
+
+
+@dataclass
+class Alignment:
+    words: list[AlignedWord] = field(default_factory=list)  # kept, by start time
+    dropped: list[AlignedWord] = field(default_factory=list)  # in silence
+    islands: list[Interval] = field(default_factory=list)  # uncovered voiced stretches
+    untranscribed: list[Interval] = field(default_factory=list)  # long, no word
+    speech: list[Interval] = field(default_factory=list)  # merged, clipped to the recording
+
+
+def classify(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """(kind, filled-pause form) for each written word, in order."""
+    out = []
+    previous = ""
+    for text in texts:
+        form = filled_pause_form(text, previous)
+        out.append((FILLER, form) if form else (WORD, ""))
+        previous = normalize(text)
+    return out
+
+
+def words_from_text(texts: Sequence[str]) -> list[AlignedWord]:
+    """Untimed words of a typed answer."""
+    return [
+        AlignedWord(t, None, None, None, kind, filler=form)
+        for t, (kind, form) in zip(texts, classify(texts))
+    ]
+
+
+def align(
+    words: Sequence[Word],
+    speech: Sequence[Interval],
+    duration_s: float,
+    config: AlignmentConfig | None = None,
+) -> Alignment:
+    cfg = config or AlignmentConfig()
+    limit = duration_s if duration_s > 0 else float("inf")
+    speech_index = IntervalIndex(
+        Interval(max(0.0, s.start), min(limit, s.end)) for s in speech
+    )
+    raw = sorted(words, key=lambda w: (w.start, w.end))
+    kinds = classify([w.text for w in raw])
+    result = Alignment(speech=speech_index.intervals)
+    lexical: list[AlignedWord] = []
+    fillers: list[AlignedWord] = []
+    for w, (kind, form) in zip(raw, kinds):
+        start = min(max(0.0, w.start), limit)
+        end = min(max(start, w.end), limit)
+        aligned = AlignedWord(w.text, start, end, w.probability, kind, filler=form)
+        (fillers if kind == FILLER else lexical).append(aligned)
+
+    for w in lexical:
+        if _in_silence(w, speech_index, cfg.edge_tolerance_s):
+            result.dropped.append(w)
+        else:
+            _trim_to_speech(w, speech_index)
+            result.words.append(w)
+
+    covered = merge(Interval(w.start, w.end) for w in result.words)
+    uncovered = subtract(speech_index.intervals, covered)
+    result.islands = [iv for iv in uncovered if iv.duration >= cfg.min_island_s]
+
+    used = _place_fillers(fillers, result.islands, speech_index, cfg)
+    for f in fillers:
+        if f.retimed or not _in_silence(f, speech_index, 0.0):
+            result.words.append(f)
+        else:
+            result.dropped.append(f)
+
+    whole = set(speech_index.intervals)
+    for k, island in enumerate(result.islands):
+        if k in used or island not in whole:
+            continue
+        if island.duration <= cfg.max_unlabelled_island_s:
+            result.words.append(
+                AlignedWord(
+                    GUESSED_FILLER_TEXT, island.start, island.end, None, FILLER,
+                    cfg.confidence_audio_only, "audio", filler="um?",
+                )
+            )
+        else:
+            result.untranscribed.append(island)
+    result.words.sort(key=lambda w: (w.start, w.end))
+    return result
+
+
+def _in_silence(w: AlignedWord, speech: IntervalIndex, tolerance: float) -> bool:
+    return not speech.overlapping(w.start, w.end, tolerance)
+
+
+def _trim_to_speech(w: AlignedWord, speech: IntervalIndex) -> None:
+    """Cut silence absorbed at either end of a word (timestamp drift)."""
+    touching = speech.overlapping(w.start, w.end)
+    if not touching:
+        return  # near speech within the tolerance: leave as stamped
+    start = max(w.start, touching[0].start)
+    end = min(w.end, touching[-1].end)
+    if end >= start and (start, end) != (w.start, w.end):
+        w.start, w.end = start, end
+
+
+def _distance(a_start: float, a_end: float, b: Interval) -> float:
+    if a_end < b.start:
+        return b.start - a_end
+    if b.end < a_start:
+        return a_start - b.end
+    return 0.0
+
+
+def _place_fillers(
+    fillers: list[AlignedWord],
+    islands: list[Interval],
+    speech: IntervalIndex,
+    cfg: AlignmentConfig,
+) -> set[int]:
+    """Move fillers onto islands, globally nearest pairs first; set confidence."""
+    starts = [iv.start for iv in islands]
+    ends = [iv.end for iv in islands]
+    pairs: list[tuple[float, int, int]] = []
+    for i, f in enumerate(fillers):
+        movable = f.end - f.start <= 0 or _in_silence(f, speech, 0.0)
+        reach = cfg.max_snap_s if movable else 0.0
+        lo = bisect_left(ends, f.start - reach)
+        hi = bisect_right(starts, f.end + reach)
+        for k in range(lo, hi):
+            d = _distance(f.start, f.end, islands[k])
+            if d <= reach:
+                pairs.append((d, i, k))
+    pairs.sort()
+    placed: set[int] = set()
+    used: set[int] = set()
+    for _, i, k in pairs:
+        if i in placed or k in used:
+            continue
+        placed.add(i)
+        used.add(k)
+        f = fillers[i]
+        f.start, f.end = islands[k].start, islands[k].end
+        f.retimed = True
+        f.confidence = cfg.confidence_on_island
+    for i, f in enumerate(fillers):
+        if i not in placed:
+            zero = f.end - f.start <= 0
+            f.confidence = cfg.confidence_zero_length if zero else cfg.confidence_in_speech
+    return used
+
+
+def lexical_tokens(words: Sequence[AlignedWord]) -> list[Token]:
+    """Tokens of the lexical words; `Token.word` indexes `words` (fillers
+    included), so a gap in word indexes means a filler came between."""
+    tokens = tokens_for_words([w.text for w in words])
+    return [t for t in tokens if words[t.word].kind == WORD]
+
+
+def speaking_span(words: Sequence[AlignedWord], speech: IntervalIndex) -> Interval | None:
+    """First to last speech of the answer: the speech intervals touching the
+    first and last kept words (so a VAD blip long before is not counted)."""
+    timed = [w for w in words if w.start is not None]
+    if not timed:
+        return None
+    start = min(w.start for w in timed)
+    end = max(w.end for w in timed)
+    first = speech.overlapping(start, start)
+    last = speech.overlapping(end, end)
+    if first:
+        start = min(start, first[0].start)
+    if last:
+        end = max(end, last[-1].end)
+    return Interval(start, end)

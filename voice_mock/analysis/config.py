@@ -1,0 +1,183 @@
+"""Every threshold the analysis uses, with where it comes from.
+
+Sources are the norms collected in ../shared/FIELD-NOTES.md §3 (cited here by
+author); where a figure is our own choice it says so and why. Overrides come
+from a TOML table shaped like the dataclasses, e.g.::
+
+    [analysis.pacing]
+    slow_wpm = 100
+
+    [analysis.fillers]
+    fine_per_min = 2
+
+`AnalysisConfig.from_dict({"pacing": {"slow_wpm": 100}})` merges such a dict
+over the defaults; an unknown section or key raises ValueError naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class PacingConfig:
+    # Bands in lexical words per minute. Conversation averages about 150 wpm
+    # (NCVS); guideline bands call < 110 slow and > 160 fast, and coaching
+    # tools target 120-145 (Orai), 100-165 (Speaker Coach), 120-180 (Poised).
+    # We target 120-160 and flag only beyond 110 / 170: interview answers are
+    # slower than chat, and a 10-wpm margin between "target" and "flag" keeps
+    # small measurement errors (the issue allows 5%) from flipping the verdict.
+    slow_wpm: float = 110.0
+    target_low_wpm: float = 120.0
+    target_high_wpm: float = 160.0
+    fast_wpm: float = 170.0
+    # A running rate settles after about 9 s or 40 syllables (Arantes).
+    window_s: float = 10.0
+    # Window wpm spread (std) above this is reported as uneven pace. Our
+    # choice: about a fifth of a 150-wpm pace.
+    uneven_std_wpm: float = 30.0
+    # Below these a rate is noise, not a measurement (our choice).
+    min_words_for_rate: int = 5
+    min_seconds_for_rate: float = 3.0
+    # Silence before the first word: interviews allow thinking time, so only
+    # more than this is mentioned (our choice; conversation turns take about
+    # 200 ms, Levinson & Torreira 2015, but a question invites reflection).
+    long_latency_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class PauseConfig:
+    # Silent pause thresholds. 200 ms suits monologue, 350 ms predicted rated
+    # fluency in dialogue (Language Testing 42(3), 2025); we count from
+    # 250 ms, between the two. Long > 1 s (Campione & Veronis 2002); very long
+    # from 3 s (our choice: a pause a listener notices as a stall).
+    counted_s: float = 0.25
+    long_s: float = 1.0
+    very_long_s: float = 3.0
+    # Pauses inside clauses hurt rated fluency most (Kormos & Denes 2004;
+    # Bosker et al. 2013): weights used by the score and the pause finding.
+    weight_within_clause: float = 1.5
+    weight_between_clauses: float = 1.0
+    weight_between_sentences: float = 0.5
+    very_long_factor: float = 2.0
+
+
+@dataclass(frozen=True)
+class FillerConfig:
+    # Fillers per minute: up to 5 a minute did not hurt perceived
+    # effectiveness, 12 a minute did (Laske & DiGennaro Reed, JABA 2024);
+    # about 1 a minute is cited as ideal, so <= 3 is "fine".
+    fine_per_min: float = 3.0
+    work_per_min: float = 5.0
+    serious_per_min: float = 12.0
+    # Filled pauses with lower confidence (found on the audio only) are
+    # listed but not counted in rates, findings or scores (our choice:
+    # wrong filler counts teach users to ignore the tool).
+    min_confidence: float = 0.5
+    # Disfluencies of all kinds: 6-10 per 100 words is ordinary
+    # (Li & Tilsen 2015); repetitions + restarts above this share are noted.
+    repetitions_per_100_words: float = 2.0
+    ordinary_disfluencies_per_100_words: float = 10.0
+    # A filler finding needs at least this many fillers: in a short answer
+    # one "um" is already "5 a minute" (our choice).
+    min_count_for_finding: int = 3
+    # Hesitation events closer than this form a cluster on the timeline;
+    # a cluster needs at least `cluster_min_events` (our choice).
+    cluster_gap_s: float = 3.0
+    cluster_min_events: int = 3
+
+
+@dataclass(frozen=True)
+class AlignmentConfig:
+    # Voiced stretches no word covers, shorter than this, are timing noise;
+    # a filled pause lasts a few hundred ms (our choice, ~120 ms).
+    min_island_s: float = 0.12
+    # An uncovered island with no filler word becomes a guessed filled pause
+    # only up to this length: "um"/"uh" last about 0.2-0.8 s; longer voiced
+    # stretches are more likely untranscribed words, laughter or noise.
+    max_unlabelled_island_s: float = 0.8
+    # How far a filler word may be moved onto an island (Whisper stamps
+    # fillers beside the island, FIELD-NOTES §2).
+    max_snap_s: float = 1.5
+    # A word within this distance of speech is not "in silence": VAD edges
+    # and word stamps disagree by tens of ms.
+    edge_tolerance_s: float = 0.1
+    # Confidence given to each kind of filled pause (our choice, ordered by
+    # how many independent signals agree).
+    confidence_on_island: float = 0.9  # text says filler, audio has an island
+    confidence_in_speech: float = 0.8  # filler with its own span inside speech
+    confidence_zero_length: float = 0.6  # zero-length filler inside speech
+    confidence_audio_only: float = 0.4  # island with no word: "[um?]"
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    # Distinct company terms (single content words) needed to call a
+    # company-judged point covered when none of its cue phrases matched
+    # (our choice: one shared common word is chance).
+    min_company_terms: int = 2
+    # Hedges per 100 words worth a note / worth working on (our choice).
+    hedges_per_100_words_low: float = 2.0
+    hedges_per_100_words_medium: float = 4.0
+    # Answers shorter than this get no specificity/relevance verdict.
+    min_words_for_content: int = 20
+    # Relevance (share of question keywords touched) below this is flagged.
+    low_relevance: float = 0.2
+    # STAR guidance (common advice, not in FIELD-NOTES): situation + task
+    # about a fifth to a third of the answer; above this share it is flagged.
+    max_setup_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    pacing: PacingConfig = field(default_factory=PacingConfig)
+    pauses: PauseConfig = field(default_factory=PauseConfig)
+    fillers: FillerConfig = field(default_factory=FillerConfig)
+    alignment: AlignmentConfig = field(default_factory=AlignmentConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> "AnalysisConfig":
+        """Defaults with the overrides in `d` (a parsed TOML table)."""
+        return cls().merged(d or {})
+
+    def merged(self, d: Mapping[str, Any]) -> "AnalysisConfig":
+        """A copy with the overrides in `d`; unknown keys raise ValueError."""
+        sections = {f.name: getattr(self, f.name) for f in fields(self)}
+        changes = {}
+        for name, overrides in d.items():
+            if name not in sections:
+                raise ValueError(f"unknown analysis config section: {name!r}")
+            if not isinstance(overrides, Mapping):
+                raise ValueError(f"analysis config section {name!r} must be a table")
+            changes[name] = _merge_section(name, sections[name], overrides)
+        config = replace(self, **changes)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        p = self.pacing
+        if not p.slow_wpm <= p.target_low_wpm <= p.target_high_wpm <= p.fast_wpm:
+            raise ValueError(
+                "pacing bands must satisfy slow_wpm <= target_low_wpm <= "
+                "target_high_wpm <= fast_wpm"
+            )
+        q = self.pauses
+        if not 0 < q.counted_s <= q.long_s <= q.very_long_s:
+            raise ValueError("pauses must satisfy 0 < counted_s <= long_s <= very_long_s")
+        if p.window_s <= 0:
+            raise ValueError("pacing.window_s must be positive")
+
+
+def _merge_section(section: str, current: Any, overrides: Mapping[str, Any]) -> Any:
+    known = {f.name: f for f in fields(current)}
+    changes = {}
+    for key, value in overrides.items():
+        if key not in known:
+            raise ValueError(f"unknown analysis config key: {section}.{key}")
+        default = getattr(current, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"analysis config {section}.{key} must be a number")
+        changes[key] = int(value) if isinstance(default, int) else float(value)
+    return replace(current, **changes)
