@@ -59,7 +59,8 @@ def analyze(
 
     findings = pacing_findings(pacing, cfg, question)
     findings += hesitation_findings(hesitation, cfg, span)
-    findings += content_findings(content, cfg, question, company, span)
+    if tokens:  # absent talking points mean nothing when nothing was said
+        findings += content_findings(content, cfg, question, company, span)
     if not aligned.speech or not kept:
         findings.append(Finding("speech.none", "high",
             "No speech was found in the answer, so nothing could be measured: check the "
@@ -96,8 +97,10 @@ def analyze_text(
         Note("pacing", "typed answer: speech rate, pace and answer length not measured"),
         Note("pauses", "typed answer: silent pauses and filled-pause rates not measured"),
     ] + missing)
-    findings = hesitation_findings(hesitation, cfg, None) + content_findings(content, cfg, question, company, None)
-    if not tokens:
+    findings = hesitation_findings(hesitation, cfg, None)
+    if tokens:
+        findings += content_findings(content, cfg, question, company, None)
+    else:
         findings.append(Finding("speech.none", "high", "The answer is empty: nothing to judge."))
     scores = score(pacing, hesitation, content, question, cfg)
     _note_missing_scores(scores, measured.not_measured, question)

@@ -6,9 +6,9 @@ Company-judged cues (Cue.company):
 - "mission": the cue's own phrases, or the company's mission and values;
 - "culture": the cue's phrases, or the company's culture and looks_for;
 - "clash":   the cue's phrases, or the company's clashes.
-A company entry ("customer obsession") matches when all its content words
-(stemmed, stop words removed) occur within a few words of each other; the
-mission sentence counts word by word. A mission/culture point is covered by
+A company entry of one or two content words ("customer obsession") matches
+when they occur within a few words of each other (stemmed, stop words
+removed); longer entries and the mission sentence count word by word. A mission/culture point is covered by
 a cue phrase, or by at least `min_company_terms` distinct company words
 (one shared common word is chance). Without a company profile such cues are
 reported as not judged (covered None, with the reason).
@@ -41,6 +41,7 @@ from .hesitation import filler_phrase_spans, is_noun_sort_of
 from .text import Token, content_stems, find_phrase, is_number, stems, tokenize
 
 NO_COMPANY = "no company profile chosen"
+MAX_PHRASE_ENTRY = 2  # company entries with more content words count word by word
 QUESTION_GENERIC = frozenset(
     stems(
         "tell describe time example give talk walk share explain question answer "
@@ -82,7 +83,7 @@ class Answer:
 
     def evidence(self, a: int, b: int) -> Evidence:
         indexes = sorted({t.word for t in self.tokens[a:b]})
-        text = " ".join(self.words[k].text for k in indexes)
+        text = " ".join(self.words[k].text for k in indexes).rstrip(".,;:!?\u2026-")
         return Evidence(text, self.words[indexes[0]].start, self.words[indexes[-1]].end)
 
     def phrase_spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
@@ -164,17 +165,33 @@ def _phrases(answer: Answer, evidence: list[Evidence]) -> Phrases:
 
 
 def _entries(texts: Iterable[str]) -> list[tuple[str, list[str]]]:
-    return [(t, content_stems([t])) for t in texts if content_stems([t])]
+    """(text, content stems) to match: short entries ("job security") as a
+    whole, sentences (the mission, "original ideas and a strong portfolio")
+    word by word, since nobody repeats a sentence of the profile."""
+    out: list[tuple[str, list[str]]] = []
+    for text in texts:
+        entry = content_stems([text])
+        if len(entry) <= MAX_PHRASE_ENTRY:
+            out += [(text, entry)] if entry else []
+        else:
+            out += [(s, [s]) for s in entry]
+    return _dedupe(out)
+
+
+def _dedupe(entries: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    seen: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    for text, entry in entries:
+        seen.setdefault(tuple(entry), (text, entry))
+    return list(seen.values())
 
 
 def _company_terms(company: Company | None) -> dict[str, list[tuple[str, list[str]]]]:
-    """Entries (text, content stems) per cue kind; the mission word by word."""
+    """Entries (text, content stems) per cue kind."""
     if company is None:
         return {}
-    mission_words = [(s, [s]) for s in content_stems([company.mission])]
     return {
-        "mission": mission_words + _entries(company.values),
-        "culture": _entries(company.culture) + _entries(company.looks_for),
+        "mission": _entries([company.mission, *company.values]),
+        "culture": _entries([*company.culture, *company.looks_for]),
         "clash": _entries(company.clashes),
     }
 
