@@ -69,6 +69,7 @@ ESPEAK_FILLERS = {  # phonemes (espeak mnemonics), words per minute
     "hmm": ("[[hm:]]", 120),
 }
 ESPEAK_VOICE = "en-us"
+FILLER_WORDS = set(PIPER_FILLERS)
 DEFAULT_LEVEL_DBFS = -23.0  # RMS of the voiced stretches; Piper's peaks sit ~20 dB above
 
 
@@ -236,6 +237,12 @@ def verbatim(parts: list) -> str:
     out: list[str] = []
     for part in parts:
         if isinstance(part, str):
+            # After a sentence-opening filler the sentence goes on in lower case:
+            # "Uh, longer term" (but "Um, I think").
+            first = part.split(maxsplit=1)[0]
+            if out and out[-1][:1].isupper() and out[-1].endswith(",") and first != "I" and not first.startswith("I'"):
+                if out[-1][:-1].lower() in FILLER_WORDS:
+                    part = part[:1].lower() + part[1:]
             out.append(part)
         elif isinstance(part, dict):
             word = part["filler"]
