@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # espeak-ng: the pyttsx3 voice; libportaudio2: sounddevice; pulseaudio and
 # the ALSA pulse plugin: the virtual microphone and speaker the tests use;
 # chromium: the HTML report test.
-PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins"
+PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,304 @@
+"""Progress across sessions: per-session measures, trends, and messages
+relative to the user's own baseline. Also the measures of one take and what
+changed between two feedbacks (for `compare` and `replay --reanalyze`).
+
+Everything here is a pure function of loaded sessions (`session.load_session`
+dicts) except `load_all`, which reads the data dir and turns every bad session
+into one line instead of an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .session import SESSION_FILE, SessionError, Store, load_session
+
+SCHEMA_VERSION = 1  # of session.json and feedback.json that this module reads
+
+# name -> (label, unit, which way is better: +1 up, -1 down, 0 neither)
+MEASURES = {
+    "wpm": ("words per minute", "wpm", 0),
+    "fillers_per_min": ("fillers per minute", "/min", -1),
+    "long_pauses_per_min": ("long pauses per minute", "/min", -1),
+    "points_covered": ("talking points covered", "%", +1),
+    "overall": ("overall score", "", +1),
+    "pacing": ("pacing score", "", +1),
+    "hesitation": ("hesitation score", "", +1),
+    "content": ("content score", "", +1),
+}
+SCORE_KEYS = ("pacing", "hesitation", "content", "overall")
+BASELINE_SESSIONS = 3
+# Changes smaller than this share of the baseline are "about the same": one
+# session's fillers vary that much by chance (our choice).
+SAME_WITHIN = 0.10
+
+
+@dataclass
+class SessionSummary:
+    id: str
+    path: Path
+    started: str
+    mode: str
+    bank: str
+    company: str | None
+    questions: int
+    answered: int
+    measures: dict[str, float | None] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_all(store: Store) -> tuple[list[dict], list[str]]:
+    """Every readable session, oldest first, and one line per bad one."""
+    sessions, problems = [], []
+    if not store.sessions_dir.is_dir():
+        return [], []
+    for path in sorted(p for p in store.sessions_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not (path / SESSION_FILE).is_file():
+            problems.append(f"{path.name}: no {SESSION_FILE}; skipped")
+            continue
+        session, problem = load_checked(path)
+        if problem:
+            problems.append(problem)
+        if session is not None:
+            sessions.append(session)
+    return sessions, problems
+
+
+def load_checked(path: Path) -> tuple[dict | None, str | None]:
+    """A session and an optional one-line problem; (None, problem) when unusable."""
+    try:
+        session = load_session(path)
+    except SessionError as exc:
+        return None, f"{path.name}: {_short(exc, path)}; skipped"
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        return None, f"{path.name}: {SESSION_FILE} is malformed ({type(exc).__name__}: {exc}); skipped"
+    version = session.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return None, f"{path.name}: written by another version of voice-mock (schema {version!r}); skipped"
+    bad = []
+    for a in session["answers"]:
+        fb = a.get("feedback")
+        if fb is not None and (not isinstance(fb, dict) or fb.get("schema_version") != SCHEMA_VERSION):
+            a["feedback"] = None
+            a.setdefault("problems", []).append("feedback.json has another schema version")
+        tr = a.get("transcript")
+        if tr is not None and not isinstance(tr, dict):
+            a["transcript"] = None
+            a.setdefault("problems", []).append("transcript.json is malformed")
+        if a.get("problems") and not a.get("skipped"):
+            bad.append(f"q{a.get('index')}: " + "; ".join(_short(p, path) for p in a["problems"]))
+    problem = f"{path.name}: " + "; ".join(bad) + " (those answers left out)" if bad else None
+    return session, problem
+
+
+def _short(message, base: Path) -> str:
+    """Messages name files relative to the session folder: one short line."""
+    return str(message).replace(str(base) + "/", "")
+
+
+# ---------------------------------------------------------------- measures
+
+
+def answer_feedbacks(session: dict) -> list[dict]:
+    return [a["feedback"] for a in session["answers"] if not a.get("skipped") and isinstance(a.get("feedback"), dict)]
+
+
+def take_measures(feedbacks: list[dict]) -> dict[str, float | None]:
+    """Measures over one or more answers: rates weighted by speaking time."""
+    words = minutes = fillers = long_pauses = 0.0
+    covered = judged = 0
+    for fb in feedbacks:
+        pacing, hes = fb.get("pacing") or {}, fb.get("hesitation") or {}
+        if pacing.get("measured") and pacing.get("duration_s"):
+            m = pacing["duration_s"] / 60.0
+            minutes += m
+            words += pacing.get("word_count") or 0
+            fillers += (hes.get("filled_pause_count") or 0) + (hes.get("filler_phrase_count") or 0)
+            long_pauses += hes.get("long_pause_count") or 0
+        for p in (fb.get("content") or {}).get("talking_points", []):
+            if p.get("covered") is not None:
+                judged += 1
+                covered += bool(p["covered"])
+    out: dict[str, float | None] = {
+        "wpm": words / minutes if minutes else None,
+        "fillers_per_min": fillers / minutes if minutes else None,
+        "long_pauses_per_min": long_pauses / minutes if minutes else None,
+        "points_covered": 100.0 * covered / judged if judged else None,
+    }
+    for key in SCORE_KEYS:
+        values = [fb["scores"][key] for fb in feedbacks if (fb.get("scores") or {}).get(key) is not None]
+        out[key] = sum(values) / len(values) if values else None
+    return out
+
+
+def summarize(session: dict) -> SessionSummary:
+    answers = session["answers"]
+    return SessionSummary(
+        id=session["path"].name,
+        path=session["path"],
+        started=str(session.get("started") or ""),
+        mode=str(session.get("mode") or ""),
+        bank=str(session.get("bank") or ""),
+        company=session.get("company"),
+        questions=len(answers),
+        answered=sum(1 for a in answers if not a.get("skipped")),
+        measures=take_measures(answer_feedbacks(session)),
+    )
+
+
+# ---------------------------------------------------------------- trends
+
+
+@dataclass
+class Trend:
+    measure: str
+    values: list[float | None]  # one per session, oldest first
+    baseline: float | None  # mean of the first sessions that have a value
+    baseline_n: int
+    latest: float | None
+    change: float | None  # (latest - baseline) / baseline
+    message: str
+
+
+def trends(summaries: list[SessionSummary]) -> list[Trend]:
+    return [trend(name, [s.measures.get(name) for s in summaries]) for name in MEASURES]
+
+
+def trend(name: str, values: list[float | None]) -> Trend:
+    """The latest session against the first up-to-three (never including itself)."""
+    label, unit, better = MEASURES[name]
+    present = [v for v in values if v is not None]
+    if len(present) < 2:
+        return Trend(name, values, None, 0, present[-1] if present else None, None,
+                     f"{label}: not enough sessions yet to see a trend")
+    n = min(BASELINE_SESSIONS, len(present) - 1)
+    baseline = sum(present[:n]) / n
+    latest = present[-1]
+    change = (latest - baseline) / baseline if baseline else None
+    since = {1: "your first session", 2: "your first two sessions", 3: "your first three sessions"}[n]
+    figures = f"({fmt_measure(name, baseline)} → {fmt_measure(name, latest)})"
+    if change is None:
+        message = f"{label}: {fmt_measure(name, latest)} now, from 0 in {since}"
+    elif abs(change) < SAME_WITHIN:
+        message = f"{label} about the same as in {since} {figures}"
+    else:
+        word = "up" if change > 0 else "down"
+        verdict = ""
+        if better:
+            verdict = ": better" if (change > 0) == (better > 0) else ": worse"
+        elif name == "wpm":
+            verdict = _pace_verdict(baseline, latest)
+        message = f"{label} {word} {abs(change):.0%} since {since} {figures}{verdict}"
+    return Trend(name, values, baseline, n, latest, change, message)
+
+
+def _pace_verdict(before: float, after: float) -> str:
+    """Pace has no better direction: only closer to the target band is better."""
+    from .analysis import AnalysisConfig
+
+    p = AnalysisConfig().pacing
+    off = lambda wpm: max(p.target_low_wpm - wpm, wpm - p.target_high_wpm, 0.0)
+    if off(after) == off(before):
+        return ""
+    band = f"{p.target_low_wpm:.0f}-{p.target_high_wpm:.0f} wpm"
+    return f": closer to the {band} target" if off(after) < off(before) else f": further from the {band} target"
+
+
+def fmt_measure(name: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    unit = MEASURES[name][1]
+    if unit == "%":
+        return f"{value:.0f}%"
+    if unit == "/min":
+        return f"{value:.1f}/min"
+    if unit == "wpm":
+        return f"{value:.0f} wpm"
+    return f"{value:.0f}"
+
+
+# ---------------------------------------------------------------- takes
+
+
+def parse_take(ref: str) -> tuple[str, int]:
+    """'SESSION:N' -> (session ref, N); session ids never contain ':'."""
+    session, sep, n = ref.rpartition(":")
+    if not sep or not session or not n.isdigit() or int(n) < 1:
+        raise ValueError(f"'{ref}' is not a take: write SESSION:N, e.g. latest:1")
+    return session, int(n)
+
+
+def feedback_changes(old: dict | None, new: dict) -> list[str]:
+    """What a re-analysis changed, one line each; empty when nothing did."""
+    if not old:
+        return ["no earlier feedback: this is the first analysis"]
+    lines = []
+    before, after = take_measures([old]), take_measures([new])
+    for name in MEASURES:
+        a, b = before.get(name), after.get(name)
+        if fmt_measure(name, a) != fmt_measure(name, b):
+            lines.append(f"{MEASURES[name][0]}: {fmt_measure(name, a)} → {fmt_measure(name, b)}")
+    old_points = {p["id"]: p.get("covered") for p in (old.get("content") or {}).get("talking_points", [])}
+    for p in (new.get("content") or {}).get("talking_points", []):
+        if p["id"] not in old_points:
+            lines.append(f"new talking point: {p['label']}")
+        elif old_points[p["id"]] != p.get("covered"):
+            lines.append(f"talking point '{p['label']}': {_covered(old_points[p['id']])} → {_covered(p.get('covered'))}")
+    old_msgs = [f["message"] for f in old.get("findings", [])]
+    new_msgs = [f["message"] for f in new.get("findings", [])]
+    lines += [f"- finding gone: {m}" for m in old_msgs if m not in new_msgs]
+    lines += [f"+ new finding: {m}" for m in new_msgs if m not in old_msgs]
+    return lines
+
+
+def _covered(value) -> str:
+    return {True: "covered", False: "not covered", None: "not judged"}[value]
+
+
+def compare_rows(a: dict, b: dict) -> list[tuple[str, str, str, str]]:
+    """Two takes (answers with feedback) side by side: (what, take A, take B, change)."""
+    fa, fb = a["feedback"], b["feedback"]
+    ma, mb = take_measures([fa]), take_measures([fb])
+    rows = [("question", str(a.get("question_id")), str(b.get("question_id")), ""),
+            ("length", _length(fa), _length(fb), "")]
+    counts = {
+        "fillers": lambda f: (f.get("hesitation") or {}).get("filled_pause_count", 0)
+        + (f.get("hesitation") or {}).get("filler_phrase_count", 0),
+        "long pauses": lambda f: (f.get("hesitation") or {}).get("long_pause_count", 0),
+    }
+    for name in MEASURES:
+        x, y = ma.get(name), mb.get(name)
+        label = MEASURES[name][0]
+        if name == "fillers_per_min":
+            label = f"fillers per minute ({counts['fillers'](fa)} vs {counts['fillers'](fb)})"
+        if name == "long_pauses_per_min":
+            label = f"long pauses per minute ({counts['long pauses'](fa)} vs {counts['long pauses'](fb)})"
+        rows.append((label, fmt_measure(name, x), fmt_measure(name, y), _change(name, x, y)))
+    points_a = {p["id"]: p for p in (fa.get("content") or {}).get("talking_points", [])}
+    for p in (fb.get("content") or {}).get("talking_points", []):
+        if p["id"] in points_a:
+            rows.append((f"  {p['label']}", _mark(points_a[p["id"]].get("covered")), _mark(p.get("covered")), ""))
+    return rows
+
+
+def _length(fb: dict) -> str:
+    seconds = (fb.get("pacing") or {}).get("duration_s")
+    return f"{seconds:.0f} s" if seconds else "-"
+
+
+def _change(name: str, x: float | None, y: float | None) -> str:
+    if x is None or y is None:
+        return ""
+    better = MEASURES[name][2]
+    diff = y - x
+    text = f"{diff:+.1f}" if MEASURES[name][1] == "/min" else f"{diff:+.0f}"
+    if better and abs(diff) > 1e-9:
+        text += " better" if (diff > 0) == (better > 0) else " worse"
+    return text
+
+
+def _mark(covered) -> str:
+    return {True: "✓", False: "✗"}.get(covered, "?")
