@@ -1,5 +1,6 @@
 """Words against the audio: hallucinations, re-timed fillers, voiced islands."""
 
+import pytest
 from test_analysis_helpers import end_of, say, speech_of
 
 from voice_mock.analysis import analyze
@@ -109,3 +110,63 @@ def test_all_silence_drops_everything_and_says_so():
     assert fb.scores.overall is None
     items = {n.item for n in fb.measured.not_measured}
     assert {"speech", "pacing"} <= items
+
+
+def test_fillers_in_a_row_on_one_island_split_it():
+    # Measured on samples/hard-fillers-in-a-row: VAD made one 1.68 s island of
+    # "um, uh, um"; Whisper stamped three zero-length fillers in it.
+    before = say("A good example of leadership is,", 0.7)  # ends 2.75
+    after = say("when I organized our first hackathon.", 4.6)
+    fillers = [Word("um,", 3.52, 3.52), Word("uh,", 3.88, 3.88), Word("um,", 4.3, 4.3)]
+    speech = [Interval(0.7, 4.58)] + speech_of(after)
+    result = align(before + fillers + after, speech, 7.0)
+    placed = [(round(w.start, 2), round(w.end, 2)) for w in result.words if w.kind == "filler"]
+    assert placed == [(2.75, 3.36), (3.36, 3.97), (3.97, 4.58)]
+
+
+def test_two_fillers_written_for_one_voiced_island_count_once():
+    # samples/hard-fast: one "um" written as "Ah, um" inside a 0.67 s island.
+    before = say("we cut costs", 8.0)  # ends 9.0
+    after = say("by half.", 9.67)
+    speech = [Interval(8.0, 10.32)]
+    fillers = [Word("Ah,", 9.29, 9.35), Word("um,", 9.57, 9.73)]
+    fb = analyze(before + fillers + after, speech, 11.0)
+    (f,) = fb.hesitation.filled_pauses
+    assert (f.start, f.end) == (9.0, 9.67)
+    assert any("merged" in n.reason for n in fb.measured.notes)
+
+
+def test_collapsed_word_takes_its_island_instead_of_a_guess():
+    # samples/hard-long: "hiring," stamped at one instant 0.2 s after the
+    # island where it was said.
+    before = say("mentoring,", 82.0)  # 82.0-82.3
+    after = say("and planning.", 83.54)
+    words = before + [Word("hiring,", 83.5, 83.5)] + after
+    speech = speech_of(before) + [Interval(82.75, 83.3)] + speech_of(after)
+    result = align(words, speech, 85.0)
+    assert all(w.kind == "word" for w in result.words)
+    hiring = next(w for w in result.words if w.text == "hiring,")
+    assert (hiring.start, hiring.end) == (82.75, 83.3)
+
+
+def test_collapsed_word_and_filler_share_an_island_in_order():
+    # samples/why-this-company: "uh, making" on one 1.34 s island.
+    before = say("accessibility,", 5.9)  # ends 6.2
+    after = say("tools better.", 7.62)
+    words = before + [Word("uh,", 7.24, 7.28), Word("making", 7.62, 7.62)] + after
+    speech = [Interval(5.9, 7.62)] + speech_of(after)
+    result = align(words, speech, 9.0)
+    uh = next(w for w in result.words if w.kind == "filler")
+    making = next(w for w in result.words if w.text == "making")
+    assert uh.start == pytest.approx(6.2) and uh.end == pytest.approx(6.91)
+    assert making.start == pytest.approx(6.91) and making.end == pytest.approx(7.62)
+
+
+def test_long_uncovered_stretch_inside_speech_is_a_counted_guess():
+    # Whisper left an "um" out and its timestamps leave 0.5 s of voice uncovered.
+    words = say("and the", 10.0) + say("engineers agreed.", 11.2)  # gap 10.65-11.2
+    result = align(words, [Interval(10.0, 12.0)], 13.0)
+    (guess,) = [w for w in result.words if w.kind == "filler"]
+    assert (guess.start, guess.end, guess.confidence) == (10.65, 11.2, 0.5)
+    short = say("and the", 10.0) + say("engineers agreed.", 10.95)  # 0.3 s: word-edge slop
+    assert all(w.kind == "word" for w in align(short, [Interval(10.0, 11.6)], 13.0).words)

@@ -129,6 +129,9 @@ def _audio_notes(aligned: Alignment, pacing: Pacing, latency: float | None, cfg:
         text = " ".join(w.text for w in group)
         notes.append(Note("words", f"dropped \"{text}\": transcribed where the audio is silent "
                                    "(likely invented by the recogniser)", group[0].start, group[-1].end))
+    for w in aligned.duplicates:
+        notes.append(Note("words", f"merged \"{w.text}\" into the filled pause it shares one "
+                                   "voiced stretch with", w.start, w.end))
     for iv in aligned.untranscribed:
         notes.append(Note("speech", "voiced stretch with no transcribed words (missed words, "
                                     "laughter or noise?)", iv.start, iv.end))

@@ -97,9 +97,21 @@ class AlignmentConfig:
     # only up to this length: "um"/"uh" last about 0.2-0.8 s; longer voiced
     # stretches are more likely untranscribed words, laughter or noise.
     max_unlabelled_island_s: float = 0.8
+    # An island holds one filler per this many seconds ("um, uh, um" in a row
+    # is often one island); fillers in the samples last 0.32-0.55 s.
+    min_filler_s: float = 0.35
+    # Uncovered voiced stretches at least this long are guessed to be
+    # fillers even inside speech: measured on the samples, every one of
+    # 0.4 s or more was a filler Whisper left out, while word-edge slop
+    # reached 0.32 s.
+    min_guess_s: float = 0.4
     # How far a filler word may be moved onto an island (Whisper stamps
     # fillers beside the island, FIELD-NOTES §2).
     max_snap_s: float = 1.5
+    # A lexical word stamped with zero length may move this far onto an
+    # island (Whisper collapses some words, e.g. "hiring," at one instant
+    # 0.2 s after the island where it was said).
+    max_word_snap_s: float = 0.5
     # A word within this distance of speech is not "in silence": VAD edges
     # and word stamps disagree by tens of ms.
     edge_tolerance_s: float = 0.1
@@ -108,7 +120,8 @@ class AlignmentConfig:
     confidence_on_island: float = 0.9  # text says filler, audio has an island
     confidence_in_speech: float = 0.8  # filler with its own span inside speech
     confidence_zero_length: float = 0.6  # zero-length filler inside speech
-    confidence_audio_only: float = 0.4  # island with no word: "[um?]"
+    confidence_audio_only_long: float = 0.5  # island >= min_guess_s, no word: "[um?]"
+    confidence_audio_only: float = 0.4  # short whole interval, no word: "[um?]"
 
 
 @dataclass(frozen=True)
