@@ -32,6 +32,7 @@ BASELINE_SESSIONS = 3
 # Changes smaller than this share of the baseline are "about the same": one
 # session's fillers vary that much by chance (our choice).
 SAME_WITHIN = 0.10
+SAME_WITHIN_POINTS = 3.0  # the same for scores and shares out of 100
 
 
 @dataclass
@@ -180,18 +181,22 @@ def trend(name: str, values: list[float | None]) -> Trend:
     change = (latest - baseline) / baseline if baseline else None
     since = {1: "your first session", 2: "your first two sessions", 3: "your first three sessions"}[n]
     figures = f"({fmt_measure(name, baseline)} → {fmt_measure(name, latest)})"
-    if change is None:
+    # Scores and shares (0-100) move in points; rates move in percent of the baseline.
+    in_points = unit in ("", "%")
+    size = abs(latest - baseline) if in_points else abs(change) if change is not None else None
+    if size is None:
         message = f"{label}: {fmt_measure(name, latest)} now, from 0 in {since}"
-    elif abs(change) < SAME_WITHIN:
+    elif size < (SAME_WITHIN_POINTS if in_points else SAME_WITHIN):
         message = f"{label} about the same as in {since} {figures}"
     else:
-        word = "up" if change > 0 else "down"
+        word = "up" if latest > baseline else "down"
+        amount = f"{size:.0f} points" if in_points else f"{size:.0%}"
         verdict = ""
         if better:
-            verdict = ": better" if (change > 0) == (better > 0) else ": worse"
+            verdict = ": better" if (latest > baseline) == (better > 0) else ": worse"
         elif name == "wpm":
             verdict = _pace_verdict(baseline, latest)
-        message = f"{label} {word} {abs(change):.0%} since {since} {figures}{verdict}"
+        message = f"{label} {word} {amount} since {since} {figures}{verdict}"
     return Trend(name, values, baseline, n, latest, change, message)
 
 

@@ -494,7 +494,13 @@ def history_html(summaries: list[SessionSummary], trend_list: list[Trend], probl
         parts.append("<ul>" + "".join(f"<li>{esc(t.message)}</li>" for t in trend_list) + "</ul>")
     charts = []
     for t in trend_list:
-        scale = (0, 100) if MEASURES[t.measure][1] in ("", "%") else (None, None)
+        unit, known = MEASURES[t.measure][1], [v for v in t.values if v is not None]
+        if unit in ("", "%"):
+            scale = (0, 100)
+        elif unit == "wpm":  # the pace bands sit inside 60-240
+            scale = (min(known + [60]), max(known + [240]))
+        else:  # rates start at zero, so "down to 0.5/min" looks like it
+            scale = (0, max(known + [t.baseline or 0, 1.0]) * 1.2)
         charts.append(line_chart(t.values, MEASURES[t.measure][0], t.baseline, *scale,
                                  fmt=lambda v, name=t.measure: fmt_measure(name, v)))
     parts.append("<div class=charts>" + "".join(c for c in charts if c) + "</div>")

@@ -217,7 +217,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
         changes = feedback_changes(old, new)
         ui.console.print(f"[bold]Question {a.get('index')} re-analysed[/] "
                          f"[dim](previous feedback kept as feedback-{stamp}.json)[/]")
-        for line in changes or ["nothing changed"]:
+        for line in changes or ["no change in the measures, talking points or findings"]:
             ui.console.print(f"  {escape(line)}")
         a["feedback"] = new
         scores[a.get("index")] = new.get("scores")
@@ -266,7 +266,7 @@ def cmd_history(args) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     console = Console(highlight=False, stderr=args.json)
     for p in problems:
-        console.print(f"[yellow]skipped {escape(p)}[/]")
+        console.print(f"[yellow]{escape(p)}[/]")
     if args.html:
         from .report import history_html
 
@@ -291,8 +291,11 @@ def cmd_history(args) -> int:
                       num(m.get("fillers_per_min"), "{:.1f}"), num(m.get("long_pauses_per_min"), "{:.1f}"),
                       num(m.get("points_covered"), "{:.0f}%"), num(m.get("overall")))
     console.print(table)
-    for t in trend_list:
+    shown = [t for t in trend_list if t.baseline is not None]
+    for t in shown:
         console.print(f"  {escape(t.message)}")
+    if not shown:
+        console.print("  [dim]Trends against your own baseline appear from your second session.[/]")
     return 0
 
 
