@@ -75,10 +75,10 @@ class FillerConfig:
     # listed but not counted in rates, findings or scores (our choice:
     # wrong filler counts teach users to ignore the tool).
     min_confidence: float = 0.5
-    # Disfluencies of all kinds: 6-10 per 100 words is ordinary
-    # (Li & Tilsen 2015); repetitions + restarts above this share are noted.
+    # Disfluencies of all kinds: 6-10 per 100 words is ordinary (Li & Tilsen
+    # 2015), fillers being most of them; repetitions + restarts above 2 per
+    # 100 words are noted (our share of that budget).
     repetitions_per_100_words: float = 2.0
-    ordinary_disfluencies_per_100_words: float = 10.0
     # A filler finding needs at least this many fillers: in a short answer
     # one "um" is already "5 a minute" (our choice).
     min_count_for_finding: int = 3
