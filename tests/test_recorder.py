@@ -24,7 +24,7 @@ def test_answer_ends_after_trailing_silence_and_is_on_disk(tmp_path, espeak_spee
     lead = np.zeros(16000, dtype=np.float32)  # 1 s before the person starts
     clip = np.concatenate([lead, espeak_speech])
     rec = record_answer(array_source(clip, trailing_silence_s=10.0), tmp_path / "a.wav", StreamingVad(),
-                        EndpointSettings(end_silence_s=2.0))
+                        EndpointSettings(end_silence_s=2.0, early_end_silence_s=2.0))
     assert rec.end_reason == "finished"
     speech_end = len(clip) / 16000
     # Ends about 2 s after the last word: not before, and not much after.

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the feedback as JSON")
     _common(p)
 
+    p = sub.add_parser("evaluate", help="measure the analysis against the ground truth of the bundled samples")
+    p.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of <id>.flac + <id>.json")
+    p.add_argument("--model", help="faster-whisper model folder or name")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _common(p)
+
     # replay, history, compare, report: the review commands live in review_cli.py
     from . import review_cli
 
@@ -264,6 +270,30 @@ def cmd_analyze(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    import json
+    from dataclasses import asdict
+
+    from .evaluate import evaluate, render_table
+    from .render import ConsoleUI
+
+    ui = ConsoleUI()
+    if not args.samples.is_dir():
+        raise UsageError(f"{args.samples}: not a folder")
+    transcriber = _transcriber(args, ui)
+    banks = _banks(args, _store(args))
+    with ui.console.status("Evaluating…") as status:
+        scores, totals = evaluate(args.samples, transcriber, banks,
+                                  progress=lambda i, n, name: status.update(f"Evaluating sample {i} of {n}: {name}"))
+    if not scores:
+        raise VoiceMockError(f"no samples (<id>.flac with <id>.json) in {args.samples}")
+    if args.json:
+        print(json.dumps({"samples": [asdict(s) for s in scores], "totals": asdict(totals)}, indent=2))
+    else:
+        render_table(ui.console, scores, totals)
+    return 0
+
+
 def cmd_devices(args) -> int:
     try:
         import sounddevice as sd
@@ -307,7 +337,7 @@ def cmd_banks(args) -> int:
 
 
 COMMANDS = {
-    "practice": cmd_practice, "demo": cmd_demo, "analyze": cmd_analyze,
+    "practice": cmd_practice, "demo": cmd_demo, "analyze": cmd_analyze, "evaluate": cmd_evaluate,
     "devices": cmd_devices, "banks": cmd_banks,
 }
 

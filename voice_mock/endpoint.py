@@ -14,6 +14,10 @@ class EndpointSettings:
     # Interview answers contain thinking pauses of 1-2 s; 2.5 s of silence
     # after speech is a deliberate stop, not a search for words.
     end_silence_s: float = 2.5
+    # People stop to think most near the start ("My greatest weakness... hmm"):
+    # until they have spoken this long, a pause must last early_end_silence_s.
+    early_speech_s: float = 8.0
+    early_end_silence_s: float = 5.0
     max_answer_s: float = 180.0
     no_speech_timeout_s: float = 20.0
     # Speech shorter than this (a cough, a click) does not start the answer.
@@ -54,11 +58,17 @@ class EndpointDetector:
             self._run_s = 0.0
         if self.time_s >= s.max_answer_s:
             return MAX_LENGTH
-        if self.started and self.time_s - self.last_speech_end_s >= s.end_silence_s:
+        if self.started and self.time_s - self.last_speech_end_s >= self.required_silence_s():
             return FINISHED
         if not self.started and self.time_s >= s.no_speech_timeout_s:
             return NO_SPEECH
         return None
+
+    def required_silence_s(self) -> float:
+        s = self.settings
+        if self.speech_s < s.early_speech_s:
+            return max(s.end_silence_s, s.early_end_silence_s)
+        return s.end_silence_s
 
     def silence_s(self) -> float:
         """Silence since the last speech (or since the start)."""

@@ -178,5 +178,8 @@ def render_feedback(console: Console, fb: dict) -> None:
             console.print(f"    - {escape(f['message'])}", style="dim")
     console.print("  [dim]Transcript:[/]")
     console.print(marked_transcript(fb), style=None)
-    for note in fb.get("measured", {}).get("not_measured", []) if isinstance(fb.get("measured"), dict) else []:
-        console.print(f"  [dim]Not measured: {escape(str(note))}[/]")
+    measured = fb.get("measured") if isinstance(fb.get("measured"), dict) else {}
+    for note in measured.get("not_measured", []):
+        if str(note.get("item", "")).startswith("scores."):
+            continue  # the reason is already given for the measure itself
+        console.print(f"  [dim]Not measured ({escape(str(note.get('item')))}): {escape(str(note.get('reason')))}[/]")

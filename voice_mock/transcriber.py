@@ -142,10 +142,14 @@ class WhisperTranscriber:
         for segment in segments:
             if segment.no_speech_prob > 0.8 and segment.avg_logprob < -1.0:
                 continue  # the model itself thinks this is not speech
-            for w in segment.words or []:
-                text = w.word.strip()
-                if text:
-                    words.append(Word(text, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3)))
+            seg_words = [
+                Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
+                for w in segment.words or [] if w.word.strip()
+            ]
+            if is_collapsed(seg_words):
+                log.debug("dropped a sentence squeezed into no time: %s", segment.text)
+                continue
+            words.extend(seg_words)
         return words
 
 
@@ -155,3 +159,20 @@ def _is_model_name(name: str) -> bool:
     except ImportError:
         return True
     return name in available_models() or "/" in name
+
+
+COLLAPSED_WORD_S = 0.06  # no real word is said this fast
+
+
+def is_collapsed(sentence: list[Word]) -> bool:
+    """A sentence whose words mostly take no time is not in the audio.
+
+    Whisper's hallucinations ("Thank you for watching.", "see you next
+    week") come with their word timestamps squeezed to one instant at the
+    edge of real speech, so the usual "words in silence" check misses them.
+    A lone zero-length word is kept: Whisper stamps real fillers that way.
+    """
+    if len(sentence) < 3:
+        return False
+    collapsed = sum(1 for w in sentence if w.end - w.start < COLLAPSED_WORD_S)
+    return collapsed / len(sentence) >= 0.5

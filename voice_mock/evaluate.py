@@ -1,0 +1,162 @@
+"""`voice-mock evaluate`: the analysis against the ground truth of samples/.
+
+Each sample goes through the product's own path (blocks → streaming
+transcription → speech intervals → analysis) and is scored with the pure
+metrics of evaluation.py: filled-pause precision and recall (time overlap),
+recall of pauses of 1 s or more with their boundary error, words-per-minute
+error, word error rate, and words reported inside a true silence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .audio import load_audio
+from .evaluation import (
+    load_ground_truth, match_spans, pause_recall, precision_recall, relative_error, word_error_rate,
+    words_in_silence,
+)
+from .types import Interval, Word
+
+
+@dataclass
+class SampleScore:
+    id: str
+    filler_tp: int
+    filler_fp: int
+    filler_fn: int
+    long_pauses: int
+    long_pauses_found: int
+    boundary_error_s: float
+    wpm_truth: float
+    wpm_found: float | None
+    wer: float
+    words_in_silence: list[str] = field(default_factory=list)
+
+    @property
+    def wpm_error(self) -> float:
+        return math.inf if self.wpm_found is None else relative_error(self.wpm_found, self.wpm_truth)
+
+
+def inner_pauses(truth: dict) -> list[dict]:
+    """Inserted pauses between speech; silence after the last word is not a pause."""
+    speech = truth["speech"]
+    if not speech:
+        return []
+    first, last = speech[0]["start"], speech[-1]["end"]
+    return [p for p in truth["pauses"] if p["start"] >= first and p["end"] <= last]
+
+
+def truth_wpm(truth: dict) -> float:
+    """Lexical words a minute from the first to the last speech, as the analysis measures it."""
+    from .evaluation import normalize_words
+
+    speech = truth["speech"]
+    span = speech[-1]["end"] - speech[0]["start"]
+    return len(normalize_words(truth["text"])) / span * 60 if span > 0 else 0.0
+
+
+def score_sample(truth: dict, feedback: dict) -> SampleScore:
+    hes = feedback["hesitation"]
+    tp, fp, fn = match_spans(truth["fillers"], hes["filled_pauses"])
+    pauses = inner_pauses(truth)
+    long_truth = [p for p in pauses if p["duration_s"] >= 1.0]
+    recall, boundary = pause_recall(pauses, hes["pauses"], min_duration=1.0, tolerance_s=0.15)
+    lexical = [w for w in feedback["words"] if w.get("kind") == "word"]
+    hypothesis = " ".join(w["text"] for w in lexical)
+    silent = words_in_silence(
+        [Word(w["text"], w["start"], w["end"]) for w in feedback["words"]],
+        [Interval(p["start"], p["end"]) for p in truth["pauses"]],
+    )
+    return SampleScore(
+        id=truth["id"], filler_tp=tp, filler_fp=fp, filler_fn=fn,
+        long_pauses=len(long_truth), long_pauses_found=round(recall * len(long_truth)),
+        boundary_error_s=boundary, wpm_truth=truth_wpm(truth),
+        wpm_found=feedback["pacing"].get("words_per_minute"),
+        wer=word_error_rate(truth["text"], hypothesis),
+        words_in_silence=[f"{w.text}@{w.start:.2f}" for w in silent],
+    )
+
+
+def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
+    """The practice path on a file: blocks, streaming transcription, analysis."""
+    from .bank import find_question
+    from .pipeline import analyze_audio
+    from .sources import array_source
+    from .streaming import SegmentingTranscriber
+    from .vad import StreamingVad
+
+    audio = load_audio(flac)
+    vad = StreamingVad()
+    streamer = SegmentingTranscriber(transcriber)
+    for block in array_source(audio):
+        streamer.push(block, vad.push(block))
+    words = streamer.finish()
+    question = find_question(banks, truth["question_id"])
+    return analyze_audio(audio, transcriber, question, words=words).feedback.to_dict()
+
+
+@dataclass
+class Totals:
+    filler_precision: float
+    filler_recall: float
+    long_pause_recall: float
+    boundary_error_s: float
+    worst_wpm_error: float
+    mean_wer: float
+    words_in_silence: int
+
+
+def totals(scores: list[SampleScore]) -> Totals:
+    tp = sum(s.filler_tp for s in scores)
+    fp = sum(s.filler_fp for s in scores)
+    fn = sum(s.filler_fn for s in scores)
+    precision, recall = precision_recall(tp, fp, fn)
+    n_long = sum(s.long_pauses for s in scores)
+    errors = [s.boundary_error_s for s in scores if not math.isnan(s.boundary_error_s)]
+    return Totals(
+        filler_precision=precision, filler_recall=recall,
+        long_pause_recall=sum(s.long_pauses_found for s in scores) / n_long if n_long else 1.0,
+        boundary_error_s=sum(errors) / len(errors) if errors else math.nan,
+        worst_wpm_error=max(s.wpm_error for s in scores),
+        mean_wer=sum(s.wer for s in scores) / len(scores),
+        words_in_silence=sum(len(s.words_in_silence) for s in scores),
+    )
+
+
+def evaluate(samples_dir: Path, transcriber, banks, progress=None) -> tuple[list[SampleScore], Totals]:
+    paths = sorted(samples_dir.glob("*.json"))
+    paths = [p for p in paths if p.with_suffix(".flac").is_file()]
+    scores = []
+    for i, path in enumerate(paths, start=1):
+        truth = load_ground_truth(path)
+        if progress:
+            progress(i, len(paths), truth["id"])
+        feedback = analyze_sample(path.with_suffix(".flac"), truth, transcriber, banks)
+        scores.append(score_sample(truth, feedback))
+    return scores, totals(scores)
+
+
+def render_table(console, scores: list[SampleScore], t: Totals) -> None:
+    from rich.table import Table
+
+    table = Table(title="Analysis against the ground truth of samples/", header_style="bold")
+    for col in ("sample", "fillers tp/fp/fn", "pauses ≥1 s found", "boundary err", "wpm truth", "wpm found",
+                "wpm err", "WER", "words in silence"):
+        table.add_column(col, justify="right" if col != "sample" else "left")
+    for s in scores:
+        table.add_row(
+            s.id, f"{s.filler_tp}/{s.filler_fp}/{s.filler_fn}", f"{s.long_pauses_found}/{s.long_pauses}",
+            "-" if math.isnan(s.boundary_error_s) else f"{s.boundary_error_s * 1000:.0f} ms",
+            f"{s.wpm_truth:.0f}", "-" if s.wpm_found is None else f"{s.wpm_found:.0f}",
+            f"{s.wpm_error:.1%}", f"{s.wer:.1%}", " ".join(s.words_in_silence) or "0",
+        )
+    console.print(table)
+    console.print(
+        f"filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
+        f"pauses ≥1 s found within 150 ms: {t.long_pause_recall:.0%} (mean boundary error "
+        f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
+        f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"
+    )
