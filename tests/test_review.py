@@ -304,3 +304,42 @@ def test_replay_shows_a_session(capsys):
     assert main(["replay", "latest", "--question", "1"]) == 0
     assert "career aspirations" in capsys.readouterr().out.lower()
     assert main(["replay", "latest", "--question", "5"]) == 2
+
+
+def test_play_answer_prints_words_as_heard_without_markup(tmp_path):
+    from rich.console import Console
+
+    from voice_mock.render import ConsoleUI
+    from voice_mock.review_cli import play_answer
+
+    path = make_session(home(), "20260101-100000-play", [(QUESTION_ID, None, make_words("[bold]odd[/] words here ok", start=0.0, step=0.05))])
+    answer = load_checked(path)[0]["answers"][0]
+    played = []
+
+    class FakePlayer:
+        def play(self, audio):
+            played.append(len(audio))
+
+    console = Console(file=open(tmp_path / "out.txt", "w"), width=100, force_terminal=False)
+    play_answer(FakePlayer(), answer, ConsoleUI(console, live=False))
+    console.file.close()
+    assert played and played[0] > 16000
+    assert "[bold]odd[/]" in (tmp_path / "out.txt").read_text()
+
+
+def test_play_answer_raises_player_errors_in_the_caller():
+    import pytest
+
+    from voice_mock.audio import AudioError
+    from voice_mock.render import ConsoleUI
+    from voice_mock.review_cli import play_answer
+
+    path = make_session(home(), "20260101-100000-fail")
+    answer = load_checked(path)[0]["answers"][0]
+
+    class BrokenPlayer:
+        def play(self, audio):
+            raise AudioError("cannot play audio: no device")
+
+    with pytest.raises(AudioError):
+        play_answer(BrokenPlayer(), answer, ConsoleUI(live=False))

@@ -133,16 +133,26 @@ def play_answer(player, answer: dict, ui) -> None:
     words = (answer.get("feedback") or {}).get("words") or (answer.get("transcript") or {}).get("words") or []
     ui.console.print("  [dim]Playing your answer:[/]")
     # The player blocks until done, so it runs in a thread and the clock follows it here.
-    thread = threading.Thread(target=player.play, args=(audio,), daemon=True, name="replay-audio")
+    failed: list[Exception] = []
+
+    def run() -> None:  # an error in the thread is raised again here, as one line, not a thread traceback
+        try:
+            player.play(audio)
+        except Exception as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True, name="replay-audio")
     thread.start()
     try:
         follow_words(words, lambda text, filler: ui.console.print(
-            text, style="bold yellow" if filler else None, end=" ", soft_wrap=True), done=lambda: not thread.is_alive())
+            text, style="bold yellow" if filler else None, end=" ", soft_wrap=True, markup=False, highlight=False), done=lambda: not thread.is_alive())
     except KeyboardInterrupt:
         _stop_audio()
         raise
     thread.join()
     ui.console.print()
+    if failed:
+        raise failed[0]
 
 
 def _stop_audio() -> None:
