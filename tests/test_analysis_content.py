@@ -150,13 +150,23 @@ def test_relevance_specificity_hedging_ownership_negative():
     )
     fb = analyze_text(text, STAR)
     c = fb.content
-    assert c.relevance == pytest.approx(1 / 2)  # "conflict" of {conflict, colleague}
+    # "conflict" of the keywords {conflict, colleague}, none of the 4 STAR parts
+    assert c.relevance == pytest.approx(1 / 6)
     assert c.relevance_terms == ["conflict"]
     assert [e.text for e in c.hedging.evidence] == ["I guess", "sort of", "Maybe"]
     assert (c.ownership.i, c.ownership.we) == (2, 6)  # I, my / we x6
     assert [e.text for e in c.negative_framing.evidence] == ["terrible", "boring"]
     rules = {f.rule for f in fb.findings}
     assert {"content.negative", "content.hedging", "content.ownership", "content.specificity"} <= rules
+
+
+def test_relevance_counts_covered_cues_not_only_question_words():
+    q = Question("conflict", "Tell me about a conflict with a colleague.",
+                 talking_points=(Cue("listen", "Listened", ("listened",)),
+                                 Cue("agree", "Agreed a way forward", ("we agreed",))))
+    c = analyze_text("Two engineers disagreed. I listened to both and we agreed on a plan.", q).content
+    assert c.relevance == pytest.approx(2 / 4)  # no question word, both cues
+    assert c.relevance_terms == ["listen", "agree"]
 
 
 def test_specific_answers_get_credit():

@@ -183,3 +183,21 @@ def test_analyze_text():
 def test_analyze_text_empty():
     fb = analyze_text("   ")
     assert fb.findings[0].rule == "speech.none" and fb.scores.overall is None
+
+
+def test_top_three_are_different_things():
+    q = Question("q", "Tell me about a time you led a team.", target_seconds=(10.0, 60.0),
+                 talking_points=tuple(Cue(f"p{k}", f"Point {k}", (f"zebra{k}",)) for k in range(4)))
+    words, speech = [], []
+    t = 0.0
+    for k in range(6):  # 6 sentences with an "um" island before each
+        speech.append(Interval(t, t + 0.4))
+        chunk = say("we built the new tool for our team today.", t + 1.0)
+        words += [Word("um,", t + 0.9, t + 0.9)] + chunk
+        speech += speech_of(chunk)
+        t = chunk[-1].end + 0.5
+    fb = analyze(words, speech, t + 1.0, q)
+    top = [f.rule for f in fb.top(3)]
+    # 13 'um' a minute is high; then the medium ones, one per rule first
+    assert top == ["fillers.filled_pauses", "content.talking_point", "content.relevance"]
+    assert [f.rule for f in fb.findings].count("content.talking_point") == 4

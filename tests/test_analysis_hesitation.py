@@ -98,6 +98,9 @@ def test_restarts():
     assert restarts("I think we, I think the team did well.") == ["i think we"]
     assert restarts("We decided, we chose to move.") == ["we decided"]
     assert restarts("I went um I decided to stay.") == ["i went"]
+    # samples/hard-restart, as transcribed:
+    text = "I went to, I decided to go to a smaller company. At my job, the team is, the teams are large."
+    assert restarts(text) == ["i went to", "the team is"]
 
 
 def test_no_restart_in_ordinary_sentences():

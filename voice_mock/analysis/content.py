@@ -147,7 +147,7 @@ def analyze_content(
             if evidence:
                 content.red_flags.append(RedFlag(cue.id, cue.label, evidence, cue.advice))
         content.structure = structure(answer, question.structure)
-        content.relevance, content.relevance_terms = relevance(answer, question)
+        content.relevance, content.relevance_terms = relevance(answer, question, content)
     content.specificity = _phrases(answer, specificity_evidence(answer))
     content.hedging = _phrases(answer, hedge_evidence(answer))
     content.weak_language = _phrases(answer, [answer.evidence(a, b) for a, b in answer.phrase_spans(WEAK_LANGUAGE)])
@@ -269,13 +269,20 @@ def structure(answer: Answer, parts: Sequence[Cue]) -> list[StructurePart]:
     return out
 
 
-def relevance(answer: Answer, question: Question) -> tuple[float | None, list[str]]:
-    """Share of the question's own content words the answer used."""
+def relevance(answer: Answer, question: Question, content: Content) -> tuple[float | None, list[str]]:
+    """Share of the question's keywords and cues the answer touched: its own
+    content words (minus generic ones: tell, describe, time...), plus each
+    judged talking point (covered) and structure part (found). Talking
+    about a conflict as a "disagreement" still touches the conflict cues."""
     keywords = [s for s in content_stems([question.text, *question.variants]) if s not in QUESTION_GENERIC]
-    if not keywords:
-        return None, []
     touched = [k for k in keywords if k in answer.positions]
-    return len(touched) / len(keywords), touched
+    cues = [(t.id, bool(t.covered)) for t in content.talking_points if t.covered is not None]
+    cues += [(p.id, p.found) for p in content.structure]
+    total = len(keywords) + len(cues)
+    if not total:
+        return None, []
+    touched += [cue_id for cue_id, hit in cues if hit]
+    return len(touched) / total, touched
 
 
 def specificity_evidence(answer: Answer) -> list[Evidence]:

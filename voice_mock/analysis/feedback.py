@@ -228,8 +228,8 @@ class Content:
     red_flags_not_judged: list[NotJudged] = field(default_factory=list)
     company: CompanyAlignment = field(default_factory=CompanyAlignment)
     structure: list[StructurePart] = field(default_factory=list)
-    relevance: float | None = None  # share of question keywords touched
-    relevance_terms: list[str] = field(default_factory=list)
+    relevance: float | None = None  # share of question keywords and cues touched
+    relevance_terms: list[str] = field(default_factory=list)  # keyword stems and cue ids touched
     specificity: Phrases = field(default_factory=Phrases)
     hedging: Phrases = field(default_factory=Phrases)
     weak_language: Phrases = field(default_factory=Phrases)

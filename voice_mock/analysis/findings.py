@@ -2,10 +2,11 @@
 
 Every finding has a rule id, a severity, a message and the start/end of its
 evidence (for an absence, such as a missing talking point, the whole answer;
-None for typed answers). They are ranked by severity, then by how much the
-rule matters to an interviewer (IMPACT: content before delivery, rated
-fluency before filler counts, after Kormos & Denes 2004 / Bosker et al.
-2013), then by time, so the first three are the three most worth working on.
+None for typed answers). They are ranked by severity, then (within a severity) each rule's first
+finding before any rule's second, then by how much the rule matters to an
+interviewer (IMPACT: content before delivery, rated fluency before filler
+counts, after Kormos & Denes 2004 / Bosker et al. 2013), then by time, so the
+first three are three different things most worth working on.
 """
 
 from __future__ import annotations
@@ -260,11 +261,18 @@ def content_findings(
 
 
 def rank(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(
-        findings,
-        key=lambda f: (
-            -SEVERITY_RANK[f.severity],
-            -IMPACT.get(f.rule, 0),
-            f.start if f.start is not None else float("inf"),
-        ),
-    )
+    """Most important first: by severity; within a severity, each rule's
+    first finding before any rule's second (so three missing talking points
+    do not crowd out a filler problem of the same severity), then by the
+    rule's IMPACT, then by time."""
+    def base(f: Finding):
+        return (-SEVERITY_RANK[f.severity], -IMPACT.get(f.rule, 0),
+                f.start if f.start is not None else float("inf"))
+
+    seen: Counter = Counter()
+    keyed = []
+    for f in sorted(findings, key=base):
+        nth = seen[(f.severity, f.rule)]
+        seen[(f.severity, f.rule)] += 1
+        keyed.append(((-SEVERITY_RANK[f.severity], nth) + base(f)[1:], f))
+    return [f for _, f in sorted(keyed, key=lambda kf: kf[0])]

@@ -61,6 +61,11 @@ ALWAYS_FILLERS = frozenset({"basically", "actually", "literally"})
 # Doubled words that are ordinary English ("I knew that that was", "very very").
 ALLOWED_DOUBLES = frozenset({"had", "that", "very", "really", "no", "bye", "ha", "so", "is", "do"})
 DASHES = frozenset("-\u2013\u2014")
+# Words a phrase cannot end on: a fragment ending with one was abandoned.
+DANGLING = frozenset(
+    """to the a an of for with from by into about at in on my our your their his her its
+    is was are were be been will would can could should have has had""".split()
+)
 
 
 def _has_filler_between(a: Token, b: Token) -> bool:
@@ -202,12 +207,14 @@ def restarts(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[Rest
     - a word cut off with a dash ("we were go- we went"): the cut word and
       the next one;
     - a clause opening said again after a short abandoned fragment with a
-      different continuation: "I think we, I think the team..." (an opening
-      of 2-3 words, fragment of 1-3 words) or "We decided, we chose" (a
-      one-word opening needs a one-word fragment ending in a comma, or a
-      dash or a filled pause before the new start).
+      different continuation, compared by stem: "I think we, I think the
+      team..." or "the team is, the teams are" (an opening of 2-3 words,
+      fragment of 1-3 words); a one-word opening needs a sign the fragment
+      was abandoned: a dash, a filled pause, a last word that cannot end a
+      phrase ("I went to, I decided"), or a one-word fragment cut by a
+      comma ("We decided, we chose").
     """
-    norms = [t.norm for t in tokens]
+    stems = [t.stem for t in tokens]
     out = []
     covered_until = -1
     for i, tok in enumerate(tokens):
@@ -220,7 +227,7 @@ def restarts(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[Rest
             continue
         if not _opens_clause(tokens, i):
             continue
-        hit = _reopened_at(tokens, norms, i)
+        hit = _reopened_at(tokens, stems, i)
         if hit is not None:
             start, end = _span_times(words, tokens, i, hit)
             out.append(Restart(_span_text(tokens, i, hit), start, end))
@@ -228,26 +235,38 @@ def restarts(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[Rest
     return out
 
 
-def _reopened_at(tokens: Sequence[Token], norms: Sequence[str], i: int) -> int | None:
-    """Index where the opening at i is begun again, or None."""
+def _reopened_at(tokens: Sequence[Token], stems: Sequence[str], i: int) -> int | None:
+    """Index where the opening at i is begun again, or None. Openings are
+    compared by stem, so "the team is, the teams are" is a restart."""
     for k in (3, 2, 1):
-        opening = norms[i : i + k]
+        opening = stems[i : i + k]
         if len(opening) < k:
             continue
         for fragment in (1, 2, 3):
             j = i + k + fragment
-            if j + k > len(norms) or norms[j : j + k] != opening:
+            if j + k > len(stems) or stems[j : j + k] != opening:
                 continue
-            if j + k < len(norms) and norms[j + k] == norms[i + k]:
+            if j + k < len(stems) and stems[j + k] == stems[i + k]:
                 continue  # same continuation: a repetition, not a restart
             last = tokens[j - 1]
-            broken = last.punct_after[-1:] in DASHES or _has_filler_between(last, tokens[j])
-            if k == 1 and not (broken or (fragment == 1 and last.ends_clause)):
-                continue
             if last.ends_sentence:
                 continue  # a new sentence may start the same way
+            if k == 1 and not _abandoned(last, tokens[j], fragment):
+                continue
             return j
     return None
+
+
+def _abandoned(last: Token, next_: Token, fragment: int) -> bool:
+    """Signs that a fragment after a one-word opening was given up: a dash, a
+    filled pause, a word that cannot end a phrase ("I went to, I decided"),
+    or a one-word fragment cut by a comma ("We decided, we chose")."""
+    return (
+        last.punct_after[-1:] in DASHES
+        or _has_filler_between(last, next_)
+        or last.norm in DANGLING
+        or (fragment == 1 and last.ends_clause)
+    )
 
 
 def silent_pauses(speech: Sequence[Interval], span: Interval | None, min_s: float) -> list[Interval]:
