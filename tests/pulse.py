@@ -29,9 +29,9 @@ class PulseServer:
             "HOME": str(root),  # the cookie goes to $HOME/.config/pulse
         }
 
-    def _run(self, *cmd, check=True, **kw):
+    def _run(self, *cmd, check=True, timeout=30, **kw):
         return subprocess.run(list(cmd), env={**os.environ, **self.env}, check=check,
-                              capture_output=True, text=True, timeout=30, **kw)
+                              capture_output=True, text=True, timeout=timeout, **kw)
 
     def start(self) -> "PulseServer":
         if not shutil.which("pulseaudio"):
@@ -64,4 +64,4 @@ class PulseServer:
         )
 
     def speak_into_mic(self, audio_file: Path) -> None:
-        self._run("paplay", "-d", MIC_SINK, str(audio_file))
+        self._run("paplay", "-d", MIC_SINK, str(audio_file), timeout=300)  # plays in real time
