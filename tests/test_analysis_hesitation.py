@@ -72,15 +72,15 @@ def test_sort_of_as_adverb_is_a_hedge_not_a_filler():
     assert hedges == ["sort of", "I guess"]
 
 
-def reps(text):
+def reps(text):  # repetitions as said
     return [(r.text, r.count) for r in analyze_text(text).hesitation.repetitions]
 
 
 def test_repetitions():
-    assert reps("I I think the the result was good.") == [("i i", 2), ("the the", 2)]
-    assert reps("We we we shipped it.") == [("we we we", 3)]
-    assert reps("I was I was going to say it.") == [("i was i was", 2)]
-    assert reps("I um I think so.") == [("i i", 2)]  # a filler between does not break it
+    assert reps("I I think the the result was good.") == [("I I", 2), ("the the", 2)]
+    assert reps("We we we shipped it.") == [("We we we", 3)]
+    assert reps("I was I was going to say it.") == [("I was I was", 2)]
+    assert reps("I um I think so.") == [("I I", 2)]  # a filler between does not break it
 
 
 def test_ordinary_doubles_are_not_repetitions():
@@ -93,14 +93,14 @@ def restarts(text):
 
 
 def test_restarts():
-    assert restarts("We were go- we went home.") == ["we were go"]
-    assert restarts("The plan- it failed.") == ["plan it"]  # a cut-off with no reopening
-    assert restarts("I think we, I think the team did well.") == ["i think we"]
-    assert restarts("We decided, we chose to move.") == ["we decided"]
-    assert restarts("I went um I decided to stay.") == ["i went"]
+    assert restarts("We were go- we went home.") == ["We were go"]
+    assert restarts("The plan- it failed.") == ["plan- it"]  # a cut-off with no reopening
+    assert restarts("I think we, I think the team did well.") == ["I think we"]
+    assert restarts("We decided, we chose to move.") == ["We decided"]
+    assert restarts("I went um I decided to stay.") == ["I went"]
     # samples/hard-restart, as transcribed:
     text = "I went to, I decided to go to a smaller company. At my job, the team is, the teams are large."
-    assert restarts(text) == ["i went to", "the team is"]
+    assert restarts(text) == ["I went to", "the team is"]
 
 
 def test_no_restart_in_ordinary_sentences():

@@ -57,7 +57,7 @@ def analyze(
     measured = _audio_notes(aligned, pacing, response_latency_s, cfg)
     measured.not_measured += missing
 
-    findings = pacing_findings(pacing, cfg, question)
+    findings = pacing_findings(pacing, cfg)
     findings += hesitation_findings(hesitation, cfg, span)
     if tokens:  # absent talking points mean nothing when nothing was said
         findings += content_findings(content, cfg, question, company, span)

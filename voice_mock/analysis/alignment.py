@@ -294,3 +294,11 @@ def speaking_span(words: Sequence[AlignedWord], speech: IntervalIndex) -> Interv
     if last:
         end = max(end, last[-1].end)
     return Interval(start, end)
+
+
+def said(words: Sequence[AlignedWord], tokens: Sequence[Token], a: int, b: int) -> tuple[str, float | None, float | None]:
+    """The words behind tokens [a, b) as written (trailing punctuation off),
+    with their start and end: the evidence shown to the user."""
+    indexes = sorted({t.word for t in tokens[a:b]})
+    text = " ".join(words[k].text for k in indexes).rstrip(".,;:!?\u2026-\u2013\u2014")
+    return text, words[indexes[0]].start, words[indexes[-1]].end

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 
 from voice_mock.types import Company, Cue, Question
 
-from .alignment import AlignedWord
+from .alignment import AlignedWord, said
 from .config import ContentConfig
 from .feedback import (
     CompanyAlignment,
@@ -82,9 +82,7 @@ class Answer:
             self.positions[s].append(i)
 
     def evidence(self, a: int, b: int) -> Evidence:
-        indexes = sorted({t.word for t in self.tokens[a:b]})
-        text = " ".join(self.words[k].text for k in indexes).rstrip(".,;:!?\u2026-")
-        return Evidence(text, self.words[indexes[0]].start, self.words[indexes[-1]].end)
+        return Evidence(*said(self.words, self.tokens, a, b))
 
     def phrase_spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
         """Spans of any of the phrases, longest first, not overlapping."""

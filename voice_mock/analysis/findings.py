@@ -88,7 +88,7 @@ def _severity_by_rate(rate: float, low: float, medium: float, high: float) -> st
     return None
 
 
-def pacing_findings(p: Pacing, cfg: AnalysisConfig, question: Question | None) -> list[Finding]:
+def pacing_findings(p: Pacing, cfg: AnalysisConfig) -> list[Finding]:
     c = cfg.pacing
     out: list[Finding] = []
     if p.measured and p.words_per_minute is not None:
@@ -230,8 +230,8 @@ def content_findings(
     enough = c.word_count >= cc.min_words_for_content
     if enough and c.relevance is not None and c.relevance < cc.low_relevance:
         out.append(Finding("content.relevance", "medium",
-            f"Your answer touched few of the question's own words ({c.relevance:.0%}): "
-            "answer the question that was asked, in its terms.", start, end))
+            f"Your answer touched little of what the question asks about ({c.relevance:.0%} of "
+            "its key words and talking points): answer the question that was asked.", start, end))
     if enough and c.specificity.count == 0:
         out.append(Finding("content.specificity", "medium",
             "No numbers, names or examples: add one concrete example with a figure.", start, end))

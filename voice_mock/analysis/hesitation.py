@@ -26,7 +26,7 @@ from typing import Sequence
 
 from voice_mock.types import Interval
 
-from .alignment import FILLER, AlignedWord
+from .alignment import FILLER, AlignedWord, said
 from .config import FillerConfig, PauseConfig
 from .feedback import Cluster, FilledPause, FillerPhrase, Hesitation, Pause, Repetition, Restart
 from .intervals import gaps
@@ -151,17 +151,9 @@ def filler_phrase_spans(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _span_times(words: Sequence[AlignedWord], tokens: Sequence[Token], a: int, b: int):
-    return words[tokens[a].word].start, words[tokens[b - 1].word].end
-
-
-def _span_text(tokens: Sequence[Token], a: int, b: int) -> str:
-    return " ".join(t.norm for t in tokens[a:b])
-
-
 def filler_phrases(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[FillerPhrase]:
     return [
-        FillerPhrase(phrase, *_span_times(words, tokens, a, b))
+        FillerPhrase(phrase, *said(words, tokens, a, b)[1:])
         for a, b, phrase in filler_phrase_spans(tokens)
     ]
 
@@ -193,8 +185,7 @@ def repetitions(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[R
             j = i + 2 * n
             while j + n <= len(norms) and norms[j : j + n] == unit:
                 j += n
-            start, end = _span_times(words, tokens, i, j)
-            out.append(Repetition(_span_text(tokens, i, j), start, end, (j - i) // n))
+            out.append(Repetition(*said(words, tokens, i, j), (j - i) // n))
             step = j - i
             break
         i += step
@@ -221,16 +212,14 @@ def restarts(words: Sequence[AlignedWord], tokens: Sequence[Token]) -> list[Rest
         if i <= covered_until:
             continue
         if tok.punct_after[-1:] in DASHES and i + 1 < len(tokens):
-            start, end = _span_times(words, tokens, i, i + 2)
-            out.append(Restart(_span_text(tokens, i, i + 2), start, end))
+            out.append(Restart(*said(words, tokens, i, i + 2)))
             covered_until = i
             continue
         if not _opens_clause(tokens, i):
             continue
         hit = _reopened_at(tokens, stems, i)
         if hit is not None:
-            start, end = _span_times(words, tokens, i, hit)
-            out.append(Restart(_span_text(tokens, i, hit), start, end))
+            out.append(Restart(*said(words, tokens, i, hit)))
             covered_until = hit - 1
     return out
 
