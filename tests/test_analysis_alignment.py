@@ -170,3 +170,12 @@ def test_long_uncovered_stretch_inside_speech_is_a_counted_guess():
     assert (guess.start, guess.end, guess.confidence) == (10.65, 11.2, 0.5)
     short = say("and the", 10.0) + say("engineers agreed.", 10.95)  # 0.3 s: word-edge slop
     assert all(w.kind == "word" for w in align(short, [Interval(10.0, 11.6)], 13.0).words)
+
+
+def test_doubtful_word_grazing_the_end_of_speech_is_dropped():
+    # samples/hard-quiet: "Thank" (p 0.01) 16.52-17.06, speech ends 16.608.
+    words = say("it is getting easier.", 14.7, 0.3, 0.05) + [Word("Thank", 16.52, 17.06, 0.01)]
+    result = align(words, [Interval(14.7, 16.608)], 17.1)
+    assert [w.text for w in result.dropped] == ["Thank"]
+    sure = say("it is getting easier.", 14.7, 0.3, 0.05) + [Word("Thanks", 16.52, 17.06, 0.9)]
+    assert not align(sure, [Interval(14.7, 16.608)], 17.1).dropped  # Whisper was sure

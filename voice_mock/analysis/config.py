@@ -112,6 +112,13 @@ class AlignmentConfig:
     # island (Whisper collapses some words, e.g. "hiring," at one instant
     # 0.2 s after the island where it was said).
     max_word_snap_s: float = 0.5
+    # A word Whisper doubted (probability below this) that only grazes speech
+    # (less than min_speech_overlap_s and min_speech_share of its span in
+    # speech) is a hallucination: "Thank" (p 0.01) over the end of the last
+    # speech, 0.09 s of 0.54 s, on samples/hard-quiet.
+    doubtful_probability: float = 0.5
+    min_speech_overlap_s: float = 0.1
+    min_speech_share: float = 0.25
     # A word within this distance of speech is not "in silence": VAD edges
     # and word stamps disagree by tens of ms.
     edge_tolerance_s: float = 0.1
