@@ -8,19 +8,20 @@ some fillers altogether. The rules, in order:
 1. A lexical word lying wholly in silence (no speech interval within
    `edge_tolerance_s`) is dropped as a hallucination, and so is one Whisper
    doubted (probability < 0.5) that only grazes speech (less than 0.1 s and
-   a quarter of its span). A kept word's span is
-   trimmed to the speech it overlaps (drift absorbs silence into words).
+   a quarter of its span). A kept word's span is trimmed to the speech it
+   overlaps (drift absorbs silence into words).
 2. Voiced islands are the parts of speech intervals no lexical word covers,
    at least `min_island_s` long: the candidates for filled pauses.
-3. Each filler word is placed on the nearest unused island, globally nearest
-   pairs first: a zero-length filler or one in silence may move up to
-   `max_snap_s`; a filler with its own span in speech only onto an island
-   it overlaps. Unplaced fillers stay where they are if they are in speech
-   (lower confidence when zero-length) and are dropped if they are in
-   silence (the filler prompt makes Whisper add extra ones).
-   An island holds one filler per `min_filler_s`; fillers sharing one split
-   it; a second filler stamped on a full island is a duplicate.
-4. An island no filler took becomes a guessed filled pause "[um?]" when it
+3. Fillers and zero-length lexical words (collapsed stamps) move onto
+   islands, globally nearest pairs first: a zero-length item or a filler in
+   silence may move up to `max_snap_s` (words `max_word_snap_s`); a filler
+   with its own span in speech only onto an island it overlaps. An island
+   holds one item per `min_filler_s`; items sharing one split it in their
+   order; a second filler stamped on a full island is a duplicate ("Ah, um"
+   for one "um"). Unplaced items stay where they are if they are in speech
+   (fillers with lower confidence) and are dropped if they are in silence
+   (the filler prompt makes Whisper add extra fillers).
+4. An island nothing took becomes a guessed filled pause "[um?]" when it
    lasts at most `max_unlabelled_island_s` and either at least `min_guess_s`
    (confidence 0.5: on the samples every uncovered stretch that long was a
    filler Whisper left out) or is a whole speech interval, a burst of voice
@@ -113,8 +114,14 @@ def align(
         aligned = AlignedWord(w.text, start, end, w.probability, kind, filler=form)
         (fillers if kind == FILLER else lexical).append(aligned)
 
+    # Lexical words stamped with zero length (Whisper collapses some, e.g.
+    # "hiring," at one instant beside the island where it was said) are
+    # placed with the fillers below, so they can share an island with them.
+    collapsed = [w for w in lexical if w.end <= w.start]
     for w in lexical:
-        if _in_silence(w, speech_index, cfg.edge_tolerance_s) or _mostly_silent_guess(w, speech_index, cfg):
+        if w.end <= w.start:
+            continue
+        if _in_silence(w, speech_index, cfg.edge_tolerance_s) or _doubtful_graze(w, speech_index, cfg):
             result.dropped.append(w)
         else:
             _trim_to_speech(w, speech_index)
@@ -123,19 +130,16 @@ def align(
     covered = merge(Interval(w.start, w.end) for w in result.words)
     uncovered = subtract(speech_index.intervals, covered)
     result.islands = [iv for iv in uncovered if iv.duration >= cfg.min_island_s]
-    # Fillers and lexical words stamped with zero length (Whisper collapses
-    # some, e.g. "hiring," at one instant beside the island where it was
-    # said) move onto the islands together, so they can share one.
-    collapsed = [w for w in result.words if w.end <= w.start]
     movers = collapsed + fillers
     used, duplicates = _place_on_islands(movers, result.islands, speech_index, cfg)
-    for i, f in enumerate(fillers, start=len(collapsed)):
+    for i, w in enumerate(movers):
+        tolerance = cfg.edge_tolerance_s if w.kind == WORD else 0.0
         if i in duplicates:
-            result.duplicates.append(f)
-        elif f.retimed or not _in_silence(f, speech_index, 0.0):
-            result.words.append(f)
+            result.duplicates.append(w)
+        elif w.retimed or not _in_silence(w, speech_index, tolerance):
+            result.words.append(w)
         else:
-            result.dropped.append(f)
+            result.dropped.append(w)
 
     whole = set(speech_index.intervals)
     for k, island in enumerate(result.islands):
@@ -157,7 +161,7 @@ def _in_silence(w: AlignedWord, speech: IntervalIndex, tolerance: float) -> bool
     return not speech.overlapping(w.start, w.end, tolerance)
 
 
-def _mostly_silent_guess(w: AlignedWord, speech: IntervalIndex, cfg: AlignmentConfig) -> bool:
+def _doubtful_graze(w: AlignedWord, speech: IntervalIndex, cfg: AlignmentConfig) -> bool:
     """A word Whisper itself doubted that only grazes speech: "Thank" (p =
     0.01) stamped over 0.54 s of which 0.09 s touch the end of the last
     speech interval, on samples/hard-quiet. Drifted real words keep most of
