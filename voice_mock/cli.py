@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("practice", help="a live mock interview on your microphone and speakers")
     _interview_options(p)
+    p.add_argument("--retry", metavar="SESSION[:N]", help="answer the questions of a saved session (or its question N) again")
     p.add_argument("--input-device", help="microphone: index or name substring (see `voice-mock devices`)")
     p.add_argument("--output-device", help="speaker: index or name substring")
     _common(p)
@@ -141,9 +142,25 @@ def _choose_questions(args, banks):
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
+    if getattr(args, "retry", None):
+        from .review_cli import retry_questions
+
+        return retry_questions(_store(args), args.retry, banks)
     if args.question:
         return [find_question(banks, qid) for qid in args.question]
     return pick_questions(banks, _bank_id(args, banks), args.count, seed=args.seed)
+
+
+def _write_report(session_dir: Path) -> Path | None:
+    """The HTML report of a finished session; a failure here must not spoil the session."""
+    from .report import write_session_report
+
+    try:
+        return write_session_report(session_dir)
+    except Exception as exc:
+        logging.getLogger("voice_mock").debug("report failed", exc_info=True)
+        _warn(f"could not write the HTML report: {exc}")
+        return None
 
 
 # -- commands ---------------------------------------------------------------
@@ -182,7 +199,9 @@ def cmd_demo(args) -> int:
     records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), NullPlayer(), transcriber,
                             StreamingVad(), session_dir, ui, mode="demo", bank="samples", company=company,
                             settings=settings)
-    ui.summary(records, session_dir)
+    with ui.working("Writing the HTML report"):
+        report = _write_report(session_dir)
+    ui.summary(records, session_dir, report)
     return 0
 
 
@@ -219,7 +238,9 @@ def cmd_practice(args) -> int:
                                 transcriber, StreamingVad(), session_dir, ui, mode="practice",
                                 bank=_bank_id(args, banks) or "mixed", company=company, settings=settings,
                                 lines=lines)
-    ui.summary(records, session_dir)
+    with ui.working("Writing the HTML report"):
+        report = _write_report(session_dir)
+    ui.summary(records, session_dir, report)
     return 0
 
 

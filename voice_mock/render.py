@@ -113,7 +113,7 @@ class ConsoleUI:
     def feedback(self, question, fb: dict) -> None:
         render_feedback(self.console, fb)
 
-    def summary(self, records, session_dir) -> None:
+    def summary(self, records, session_dir, report=None) -> None:
         self.console.print()
         self.console.rule("[bold]Session summary")
         table = Table(show_header=True, header_style="bold")
@@ -133,6 +133,8 @@ class ConsoleUI:
             )
         self.console.print(table)
         self.console.print(f"Session saved in [bold]{escape(str(session_dir))}[/]")
+        if report is not None:
+            self.console.print(f"Report (open in a browser): [bold]{escape(str(report))}[/]")
         self.console.print(f"Replay it with: voice-mock replay {escape(session_dir.name)}", style="dim")
 
 
