@@ -184,3 +184,45 @@ def test_question_none_reports_content_not_judged():
     assert fb.scores.content is None
     assert any(n.item == "content" for n in fb.measured.not_measured)
     assert fb.content.specificity.count == 1  # still measured without a question
+
+
+# --- negation -------------------------------------------------------------
+
+NEGATION_Q = Question(
+    id="conflict-n", text="Tell me about a conflict.",
+    talking_points=(Cue("grow", "Growth", ("grow my skills", "develop my skills")),),
+    red_flags=(Cue("blame", "Blame", ("blame", "their fault")),
+               Cue("compete", "Compete", ("competing business", "my own business"))),
+)
+
+
+@pytest.mark.parametrize("text, hit", [
+    ("I blame them for the delay.", True),
+    ("I don't blame them for the delay.", False),
+    ("I would never start a competing business.", False),
+    ("I want to start my own business.", True),
+    ("I don't know if I'd start my own business.", True),  # negator 5 words back: out of reach
+    ("It wasn't easy, so I blame the plan.", True),  # the negator is in another clause
+    ("Nobody was happy but I blame the plan.", True),  # "but" starts a new clause
+    ("Rather than blame anyone, we fixed it.", False),
+])
+def test_negator_before_a_red_flag_cue(text, hit):
+    flags = {f.id for f in analyze_text(text, NEGATION_Q).content.red_flags}
+    assert bool(flags & {"blame", "compete"}) is hit
+
+
+def test_double_negation_and_positive_idioms_are_not_negation():
+    for text in ("I never stop trying to develop my skills.", "I can't wait to grow my skills.",
+                 "Not only will I grow my skills, I will share them."):
+        assert analyze_text(text, NEGATION_Q).content.talking_points[0].covered is True, text
+    assert analyze_text("I don't want to grow my skills.", NEGATION_Q).content.talking_points[0].covered is False
+
+
+def test_negated_company_clash_and_negative_words():
+    boutique = Company(id="b", name="B", clashes=("stability", "job security"))
+    q = Question(id="a", text="Aspirations?", red_flags=(Cue("clash", "Clash", ("dull",), company="clash"),))
+    fb = analyze_text("I don't need stability or job security.", q, boutique)
+    assert fb.content.red_flags == [] and fb.content.company.clashes == []
+    assert analyze_text("I want stability.", q, boutique).content.red_flags[0].id == "clash"
+    c = analyze_text("My last job was never boring, and the team was terrible.").content
+    assert [e.text for e in c.negative_framing.evidence] == ["terrible"]

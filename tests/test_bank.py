@@ -191,7 +191,7 @@ def test_unknown_key(tmp_path):
     text = GOOD_BANK.replace('cues = ["because", "the reason"]', 'cue = ["because"]')
     message = error_for(write(tmp_path, text))
     assert "questions[0].talking_points[0]: unknown key 'cue'" in message
-    assert "(expected one of: id, label, cues, advice, company)" in message
+    assert "(expected one of: id, label, cues, advice, company, examples, counter_examples, example_company)" in message
 
 
 def test_unknown_top_level_key(tmp_path):
@@ -207,6 +207,22 @@ def test_missing_key(tmp_path):
 def test_wrong_type(tmp_path):
     message = error_for(write(tmp_path, GOOD_BANK.replace('cues = ["no idea"]', 'cues = "no idea"')))
     assert "questions[0].red_flags[0].cues: expected a list of strings, got a string" in message
+
+
+def test_examples_load_and_are_checked(tmp_path):
+    text = GOOD_BANK.replace('cues = ["because", "the reason"]', '''cues = ["because", "the reason"]
+examples = ["I applied because I love maps.", "The reason is the team."]
+counter_examples = ["I applied."]
+example_company = "software-company"''')
+    cue = load_bank(write(tmp_path, text, "mine.toml")).questions[0].talking_points[0]
+    assert cue.examples == ("I applied because I love maps.", "The reason is the team.")
+    assert cue.counter_examples == ("I applied.",)
+    assert cue.example_company == "software-company"
+    message = error_for(write(tmp_path, text.replace('counter_examples = ["I applied."]',
+                                                     'counter_examples = "I applied."')))
+    assert "talking_points[0].counter_examples: expected a list of strings, got a string" in message
+    message = error_for(write(tmp_path, text.replace('"software-company"', '"Software Co"')))
+    assert "talking_points[0].example_company: 'Software Co' is not a valid company id" in message
 
 
 def test_bad_target_seconds(tmp_path):

@@ -14,6 +14,7 @@ import difflib
 import random
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -44,13 +45,28 @@ QUESTION_KEYS = (
     "id", "text", "category", "variants", "target_seconds", "talking_points",
     "red_flags", "structure", "follow_ups", "tips",
 )
-CUE_KEYS = ("id", "label", "cues", "advice", "company")
+CUE_KEYS = ("id", "label", "cues", "advice", "company", "examples", "counter_examples", "example_company")
 COMPANY_KEYS = ("id", "name", "mission", "values", "culture", "looks_for", "clashes")
 CUE_COMPANY_KINDS = ("mission", "culture", "clash")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Cue phrases are plain words: letters, digits, spaces, apostrophes, hyphens.
 _PLAIN_RE = re.compile(r"^[\w' -]+$")
+
+
+@dataclass(frozen=True)
+class RubricCue(Cue):
+    """A cue as loaded from a bank, with the sentences that test it.
+
+    `examples` must trigger the cue and `counter_examples` (near misses) must
+    not; `example_company` is the company profile id they are judged against
+    for company-judged cues. tests/test_rubric_examples.py runs them all. The
+    analysis never reads these, so they stay out of `types.Cue`.
+    """
+
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    example_company: str = ""
 
 
 # ---------------------------------------------------------------- checking
@@ -166,12 +182,18 @@ def _cue(value: Any, place: _Place) -> Cue:
     cues = _strings(table, "cues", place, plain=True)
     if not cues:
         raise place["cues"].error("must list at least one cue phrase")
-    return Cue(
+    example_company = _string(table, "example_company", place)
+    if example_company and not _ID_RE.match(example_company):
+        raise place["example_company"].error(f"{example_company!r} is not a valid company id")
+    return RubricCue(
         id=_ident(table, "id", place),
         label=_string(table, "label", place, non_empty=True),
         cues=cues,
         advice=_string(table, "advice", place),
         company=company,
+        examples=_strings(table, "examples", place),
+        counter_examples=_strings(table, "counter_examples", place),
+        example_company=example_company,
     )
 
 

@@ -12,6 +12,12 @@ removed); longer entries and the mission sentence count word by word. A mission/
 a cue phrase, or by at least `min_company_terms` distinct company words
 (one shared common word is chance). Without a company profile such cues are
 reported as not judged (covered None, with the reason).
+
+Negation: a cue phrase, company word or negative word does not count when a
+negator ("not", "never", "don't", "without", "rather than", "stop"...) comes
+within NEGATION_REACH words before it in the same clause, so "I don't blame
+them" is no blame and "I would never start a competing business" no plan to
+compete. See `Answer.negated`.
 """
 
 from __future__ import annotations
@@ -38,10 +44,20 @@ from .feedback import (
     TermMatch,
 )
 from .hesitation import filler_phrase_spans, is_noun_sort_of
-from .text import Token, content_stems, find_phrase, is_number, stems, tokenize
+from .text import NEGATORS, Token, content_stems, find_phrase, is_number, stems, tokenize
 
 NO_COMPANY = "no company profile chosen"
 MAX_PHRASE_ENTRY = 2  # company entries with more content words count word by word
+# Words of a profile sentence that say nothing about the company when counted
+# alone: "working with local communities" should not make every answer that
+# says "work" echo the mission, nor "long-term impact" every "long term".
+COMPANY_GENERIC = frozenset(
+    stems(
+        "work working people make build new best every good great strong long term "
+        "year years time day next way world others want need use keep take give "
+        "career job role company"
+    )
+)
 QUESTION_GENERIC = frozenset(
     stems(
         "tell describe time example give talk walk share explain question answer "
@@ -68,6 +84,16 @@ SPECIFIC_MARKERS = ("for example", "for instance", "such as", "specifically", "i
 I_FORMS = frozenset("i me my mine myself i'm i've i'd i'll".split())
 WE_FORMS = frozenset("we us our ours ourselves we're we've we'd we'll".split())
 NOT_NAMES = frozenset({"i", "i'm", "i've", "i'd", "i'll", "okay", "ok"})
+# "I would never start a competing business": the negator is 3 words before
+# the cue; 4 covers "I don't really want to start...", while "I don't know
+# if I'll move on" (5 words) stays a hit.
+NEGATION_REACH = 4
+# Two-word negators: "instead of job hopping", "rather than moving on".
+NEGATOR_PAIRS = frozenset({("instead", "of"), ("rather", "than")})
+# Words that start a new clause even without punctuation (speech often has none).
+CLAUSE_BREAKS = frozenset({"but", "although", "though", "however", "yet", "whereas"})
+# "not only", "can't wait": a negator word in a positive idiom.
+NOT_NEGATING_AFTER = frozenset({"only", "wait"})
 
 
 class Answer:
@@ -81,11 +107,30 @@ class Answer:
         for i, s in enumerate(self.stems):
             self.positions[s].append(i)
 
+    def negated(self, a: int) -> bool:
+        """Whether token `a` is negated: an odd number of negators within
+        NEGATION_REACH words before it, in the same clause (no punctuation or
+        "but" between). "I don't blame them", "never start my own business",
+        "rather than moving on" are negated; "never stop learning" (two) is
+        not, nor "not only" and "can't wait"."""
+        toks = self.tokens
+        count = 0
+        for j in range(a - 1, max(-1, a - 1 - NEGATION_REACH), -1):
+            if toks[j].ends_clause or toks[j].norm in CLAUSE_BREAKS:
+                break
+            following = toks[j + 1].norm
+            if toks[j].norm in NEGATORS and following not in NOT_NEGATING_AFTER:
+                count += 1
+            elif (toks[j].norm, following) in NEGATOR_PAIRS:
+                count += 1
+        return count % 2 == 1
+
     def evidence(self, a: int, b: int) -> Evidence:
         return Evidence(*said(self.words, self.tokens, a, b))
 
-    def phrase_spans(self, phrases: Iterable[str]) -> list[tuple[int, int]]:
-        """Spans of any of the phrases, longest first, not overlapping."""
+    def phrase_spans(self, phrases: Iterable[str], affirmed: bool = False) -> list[tuple[int, int]]:
+        """Spans of any of the phrases, longest first, not overlapping; with
+        `affirmed`, only those not negated."""
         found = []
         for phrase in sorted(set(phrases), key=lambda p: -len(tokenize(p))):
             found += find_phrase(self.stems, stems(phrase))
@@ -95,7 +140,7 @@ class Answer:
             if not taken.intersection(range(a, b)):
                 taken.update(range(a, b))
                 out.append((a, b))
-        return out
+        return [(a, b) for a, b in out if not (affirmed and self.negated(a))]
 
     def entry_span(self, entry_stems: Sequence[str]) -> tuple[int, int] | None:
         """First span where all stems occur within a few words of each other."""
@@ -112,7 +157,8 @@ class Answer:
                 else:
                     break
             else:
-                return min(hits), max(hits) + 1
+                if not self.negated(min(hits)):  # "I don't need stability"
+                    return min(hits), max(hits) + 1
         return None
 
 
@@ -149,7 +195,7 @@ def analyze_content(
     content.specificity = _phrases(answer, specificity_evidence(answer))
     content.hedging = _phrases(answer, hedge_evidence(answer))
     content.weak_language = _phrases(answer, [answer.evidence(a, b) for a, b in answer.phrase_spans(WEAK_LANGUAGE)])
-    content.negative_framing = _phrases(answer, [answer.evidence(a, b) for a, b in answer.phrase_spans(NEGATIVE)])
+    content.negative_framing = _phrases(answer, [answer.evidence(a, b) for a, b in answer.phrase_spans(NEGATIVE, affirmed=True)])
     content.ownership = ownership(tokens)
     return content, notes
 
@@ -172,7 +218,7 @@ def _entries(texts: Iterable[str]) -> list[tuple[str, list[str]]]:
         if len(entry) <= MAX_PHRASE_ENTRY:
             out += [(text, entry)] if entry else []
         else:
-            out += [(s, [s]) for s in entry]
+            out += [(s, [s]) for s in entry if s not in COMPANY_GENERIC]
     return _dedupe(out)
 
 
@@ -222,7 +268,7 @@ def company_alignment(answer: Answer, company: Company | None) -> CompanyAlignme
 
 def _cue_evidence(answer: Answer, cue: Cue, terms, min_terms: int) -> list[Evidence]:
     """Evidence that a cue is present; empty when it is not."""
-    evidence = [answer.evidence(a, b) for a, b in answer.phrase_spans(cue.cues)]
+    evidence = [answer.evidence(a, b) for a, b in answer.phrase_spans(cue.cues, affirmed=True)]
     if cue.company and terms:
         matches = _term_matches(answer, terms.get(cue.company, []))
         distinct = {s for _, entry_stems, _ in matches for s in entry_stems}

@@ -50,6 +50,19 @@ NUMBER_WORDS = frozenset(
     """.split()
 )
 
+# Words that negate what follows them ("I don't blame", "never start",
+# "without job hopping", "stop poaching"); content.py decides the reach.
+NEGATORS = frozenset(
+    """
+    not no never nor neither without against cannot
+    don't dont doesn't doesnt didn't didnt won't wont wouldn't wouldnt can't cant
+    couldn't couldnt isn't isnt wasn't wasnt aren't arent weren't werent
+    haven't havent hasn't hasnt hadn't hadnt shouldn't shouldnt mustn't ain't
+    avoid avoids avoided avoiding stop stops stopped stopping prevent prevents
+    prevented preventing fight fighting combat combating tackle tackling
+    """.split()
+)
+
 
 @dataclass(frozen=True)
 class Token:
