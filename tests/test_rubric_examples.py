@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BANKS = load_banks()
 COMPANIES = load_companies()
 # Banks whose every talking point and red flag must carry examples.
-COMPLETE = ("aspirations",)  # more banks are added as their examples are written
+COMPLETE = ("aspirations", "general", "behavioural")  # more banks are added as their examples are written
 _ALL = ("aspirations", "general", "behavioural", "software-engineering", "data",
             "product", "sales", "customer-support")
 
