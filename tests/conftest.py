@@ -42,3 +42,13 @@ def espeak_speech(tmp_path_factory):
     path = tmp_path_factory.mktemp("speech") / "s.wav"
     subprocess.run(["espeak-ng", "-w", str(path), "I would like to lead a data team in five years."], check=True)
     return load_audio(path)
+
+
+@pytest.fixture(scope="session")
+def whisper():
+    """The bundled tiny.en, loaded once for the whole run."""
+    from voice_mock.transcriber import WhisperTranscriber
+
+    transcriber = WhisperTranscriber()
+    transcriber.warm_up()
+    return transcriber

@@ -81,21 +81,28 @@ def score_sample(truth: dict, feedback: dict) -> SampleScore:
 
 
 def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
-    """The practice path on a file: blocks, streaming transcription, analysis."""
+    """The practice path on a file: recorder, live VAD, streaming transcription, analysis."""
+    import tempfile
+
     from .bank import find_question
+    from .endpoint import EndpointSettings
     from .pipeline import analyze_audio
+    from .recorder import record_answer
     from .sources import array_source
     from .streaming import SegmentingTranscriber
     from .vad import StreamingVad
 
     audio = load_audio(flac)
-    vad = StreamingVad()
     streamer = SegmentingTranscriber(transcriber)
-    for block in array_source(audio):
-        streamer.push(block, vad.push(block))
+    # The whole file is the answer: no end-of-answer rule may cut it short.
+    whole = EndpointSettings(end_silence_s=1e9, early_end_silence_s=1e9, max_answer_s=1e9, no_speech_timeout_s=1e9)
+    with tempfile.TemporaryDirectory() as tmp:
+        recording = record_answer(array_source(audio), Path(tmp) / "answer.wav", StreamingVad(), whole,
+                                  listener=streamer)
     words = streamer.finish()
     question = find_question(banks, truth["question_id"])
-    return analyze_audio(audio, transcriber, question, words=words).feedback.to_dict()
+    return analyze_audio(recording.audio, transcriber, question, words=words,
+                         vad_probabilities=recording.vad_probabilities).feedback.to_dict()
 
 
 @dataclass

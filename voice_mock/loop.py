@@ -169,7 +169,8 @@ def _ask_one(index, total, question, folder, answers, voice, player, transcriber
         if streamer.failed is not None:
             ui.warn(f"transcribing while you spoke failed ({streamer.failed}); transcribed the saved answer instead")
         analysis = analyze_audio(recording.audio, transcriber, question, company,
-                                 response_latency_s=recording.first_speech_s, config=analysis_config, words=words)
+                                 response_latency_s=recording.first_speech_s, config=analysis_config, words=words,
+                                 vad_probabilities=recording.vad_probabilities)
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
     write_json_atomic(folder / "feedback.json", analysis.feedback.to_dict())
     ui.feedback(question, analysis.feedback.to_dict())

@@ -12,7 +12,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE
 from .types import Company, Interval, Question, Word
-from .vad import speech_intervals
+from .vad import intervals_from_probabilities, speech_intervals
 
 
 @dataclass
@@ -68,11 +68,17 @@ def analyze_audio(
     response_latency_s: float | None = None,
     config=None,
     words: list[Word] | None = None,
+    vad_probabilities: list[float] | None = None,
 ) -> AnswerAnalysis:
-    """`words`, when given, are a transcription already made (e.g. while recording)."""
+    """`words`, when given, are a transcription already made (e.g. while
+    recording); `vad_probabilities`, the recorder's per-frame speech
+    probabilities, spare running the VAD over the whole answer again."""
     if words is None:
         words = transcriber.transcribe(audio)
-    speech = speech_intervals(audio)
+    if vad_probabilities is not None:
+        speech = intervals_from_probabilities(vad_probabilities)
+    else:
+        speech = speech_intervals(audio)
     if response_latency_s is None and speech:
         # The recording starts when the question ends, so the first speech is the latency.
         response_latency_s = speech[0].start

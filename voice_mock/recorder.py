@@ -34,6 +34,7 @@ class Recording:
     audio: np.ndarray
     end_reason: str
     first_speech_s: float | None  # audio time of the first speech, None if none
+    vad_probabilities: list[float]  # one per 32 ms frame, as the live VAD judged them
 
     @property
     def duration_s(self) -> float:
@@ -59,6 +60,7 @@ def record_answer(
     vad.reset()
     detector = EndpointDetector(settings, frame_s=0.032)
     chunks: list[np.ndarray] = []
+    all_probabilities: list[float] = []
     reason = SOURCE_ENDED
     with StreamingWavWriter(path) as writer:
         try:
@@ -66,6 +68,7 @@ def record_answer(
                 writer.write(block)
                 chunks.append(block)
                 probabilities = vad.push(block)
+                all_probabilities.extend(probabilities)
                 if listener is not None:
                     listener.push(block, probabilities)
                 for probability in probabilities:
@@ -91,4 +94,5 @@ def record_answer(
         except KeyboardInterrupt:
             reason = INTERRUPTED
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    return Recording(path=Path(path), audio=audio, end_reason=reason, first_speech_s=detector.first_speech_s)
+    return Recording(path=Path(path), audio=audio, end_reason=reason, first_speech_s=detector.first_speech_s,
+                     vad_probabilities=all_probabilities)

@@ -29,7 +29,7 @@ TAIL_PAD_S = 0.25
 @dataclass(frozen=True)
 class SegmentSettings:
     pause_s: float = 0.6  # a silence this long closes a segment
-    min_segment_s: float = 4.0  # shorter segments give Whisper too little context
+    min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
     threshold: float = 0.5
 

@@ -17,29 +17,62 @@ def _model():
     return get_vad_model()
 
 
-def speech_intervals(
-    audio: np.ndarray,
+def speech_probabilities(audio: np.ndarray) -> np.ndarray:
+    """One speech probability per 32 ms frame, for a whole clip at once."""
+    audio = np.asarray(audio, dtype=np.float32)
+    padded = np.pad(audio, (0, (-len(audio)) % FRAME))
+    if len(padded) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(_model()(padded)).reshape(-1)
+
+
+def intervals_from_probabilities(
+    probabilities,
     threshold: float = 0.5,
     min_silence_s: float = 0.1,
     min_speech_s: float = 0.05,
+    frame_s: float = FRAME / SAMPLE_RATE,
 ) -> list[Interval]:
     """Stretches of speech, with no padding and a short minimum silence.
 
-    faster-whisper's defaults (400 ms padding, 2 s minimum silence) are made
-    for cutting audio before ASR and would hide the pauses we measure.
+    The rule of faster-whisper's get_speech_timestamps (hysteresis: speech
+    starts at `threshold`, ends below `threshold - 0.15` held for
+    `min_silence_s`) without its padding: faster-whisper's defaults (400 ms
+    padding, 2 s minimum silence) are made for cutting audio before ASR and
+    would hide the pauses we measure. Taking probabilities rather than audio
+    lets the recorder's live VAD output be reused as is.
     """
+    low = max(threshold - 0.15, 0.01)
+    intervals: list[Interval] = []
+    start: float | None = None
+    silence_from: float | None = None
+    for i, p in enumerate(probabilities):
+        t = i * frame_s
+        if p >= threshold:
+            silence_from = None
+            if start is None:
+                start = t
+        elif start is not None and p < low:
+            if silence_from is None:
+                silence_from = t
+            if t - silence_from >= min_silence_s:
+                if silence_from - start >= min_speech_s:
+                    intervals.append(Interval(round(start, 3), round(silence_from, 3)))
+                start = silence_from = None
+    if start is not None:
+        end = len(probabilities) * frame_s
+        if end - start >= min_speech_s:
+            intervals.append(Interval(round(start, 3), round(end, 3)))
+    return intervals
+
+
+def speech_intervals(audio: np.ndarray, **options) -> list[Interval]:
+    """Speech in a whole clip (see intervals_from_probabilities for the rule)."""
     if len(audio) < FRAME:
         return []
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    options = VadOptions(
-        threshold=threshold,
-        min_silence_duration_ms=int(min_silence_s * 1000),
-        min_speech_duration_ms=int(min_speech_s * 1000),
-        speech_pad_ms=0,
-    )
-    chunks = get_speech_timestamps(np.asarray(audio, dtype=np.float32), options)
-    return [Interval(round(c["start"] / SAMPLE_RATE, 3), round(c["end"] / SAMPLE_RATE, 3)) for c in chunks]
+    intervals = intervals_from_probabilities(speech_probabilities(audio), **options)
+    end = round(len(audio) / SAMPLE_RATE, 3)
+    return [Interval(iv.start, min(iv.end, end)) for iv in intervals]
 
 
 class StreamingVad:

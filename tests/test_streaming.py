@@ -1,0 +1,89 @@
+"""Transcribing while the person speaks must give what a one-shot
+transcription gives, cut only in silence, and never lose an answer."""
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLES
+from voice_mock.audio import load_audio
+from voice_mock.evaluation import normalize_words, word_error_rate
+from voice_mock.sources import array_source
+from voice_mock.streaming import SegmentingTranscriber, SegmentSettings
+from voice_mock.types import Word
+from voice_mock.vad import StreamingVad, intervals_from_probabilities, speech_probabilities
+
+
+def stream(audio, transcriber, settings=None):
+    streamer = SegmentingTranscriber(transcriber, settings)
+    vad = StreamingVad()
+    for block in array_source(audio):
+        streamer.push(block, vad.push(block))
+    return streamer, streamer.finish()
+
+
+class FakeTranscriber:
+    """Says one word per call, stamped at the middle of what it was given;
+    optionally fails on a chosen call, as a crashed worker would."""
+
+    def __init__(self, fail_on=None):
+        self.calls = []
+        self.fail_on = fail_on
+
+    def transcribe(self, audio):
+        self.calls.append(len(audio))
+        if self.fail_on is not None and len(self.calls) == self.fail_on:
+            raise RuntimeError("decoder crashed")
+        mid = len(audio) / 2 / 16000
+        return [Word(f"w{len(self.calls)}", mid - 0.1, mid + 0.1)]
+
+
+
+
+@pytest.fixture(scope="module")
+def career():
+    return load_audio(SAMPLES / "career-aspirations.flac")
+
+
+def test_cuts_fall_in_silence_and_times_are_answer_times(career):
+    streamer, words = stream(career, FakeTranscriber())
+    assert len(streamer.segments) >= 3
+    speech = intervals_from_probabilities(speech_probabilities(career))
+    for seg in streamer.segments[:-1]:
+        t = seg.end / 16000
+        assert not any(iv.start < t < iv.end for iv in speech), f"cut at {t:.2f} s is inside speech"
+    # Each fake word sits in the middle of its segment, in answer time.
+    for seg, w in zip(streamer.segments, words):
+        start, end = seg.span_to_transcribe()
+        assert abs((w.start + w.end) / 2 - (start + end) / 2 / 16000) < 0.01
+
+
+def test_failed_segment_falls_back_to_one_shot(career):
+    fake = FakeTranscriber(fail_on=2)
+    streamer, words = stream(career, fake)
+    assert streamer.failed is not None
+    # The fallback transcribed the whole answer in one go.
+    assert fake.calls[-1] == len(career)
+    assert len(words) == 1
+
+
+def test_silence_only_transcribes_nothing():
+    fake = FakeTranscriber()
+    streamer, words = stream(np.zeros(16000 * 5, dtype=np.float32), fake)
+    assert words == [] and fake.calls == []
+
+
+@pytest.mark.model
+def test_streamed_transcripts_match_one_shot(whisper):
+    """Issue 5: at most 5% word error between the two, pooled over the samples."""
+    errors = words = 0
+    for path in sorted(SAMPLES.glob("*.flac")):
+        audio = load_audio(path)
+        _, streamed = stream(audio, whisper)
+        one_shot = whisper.transcribe(audio)
+        text = lambda ws: " ".join(w.text for w in ws)
+        n = len(normalize_words(text(one_shot)))
+        errors += word_error_rate(text(one_shot), text(streamed)) * n
+        words += n
+        assert all(b.start >= a.start for a, b in zip(streamed, streamed[1:]))
+    assert words > 500
+    assert errors / words <= 0.05
