@@ -54,7 +54,7 @@ NUMBER_WORDS = frozenset(
 # "without job hopping", "stop poaching"); content.py decides the reach.
 NEGATORS = frozenset(
     """
-    not no never nor neither without against cannot
+    not no never nor neither without against cannot nothing nobody none
     don't dont doesn't doesnt didn't didnt won't wont wouldn't wouldnt can't cant
     couldn't couldnt isn't isnt wasn't wasnt aren't arent weren't werent
     haven't havent hasn't hasnt hadn't hadnt shouldn't shouldnt mustn't ain't
