@@ -18,6 +18,7 @@ SAMPLES_DIR = REPO_ROOT / "samples"
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, help="where sessions are kept (default $VOICE_MOCK_HOME or ~/.local/share/voice-mock)")
+    p.add_argument("--config", type=Path, help="config file of thresholds (default DATA_DIR/config.toml; see docs/feedback.md)")
     p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
 
 
@@ -28,8 +29,8 @@ def _interview_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--company", help="company profile name or .toml file, for content feedback")
     p.add_argument("--voice", default="pyttsx3", choices=["pyttsx3", "piper", "espeak", "none"], help="voice for the questions")
     p.add_argument("--model", help="faster-whisper model folder or name (default: bundled tiny.en)")
-    p.add_argument("--end-silence", type=float, default=2.5, metavar="S", help="seconds of silence that end an answer (default 2.5)")
-    p.add_argument("--max-answer", type=float, default=180.0, metavar="S", help="longest answer in seconds (default 180)")
+    p.add_argument("--end-silence", type=float, metavar="S", help="seconds of silence that end an answer (default 2.5)")
+    p.add_argument("--max-answer", type=float, metavar="S", help="longest answer in seconds (default 180)")
     p.add_argument("--seed", type=int, help="seed for picking questions")
 
 
@@ -119,22 +120,47 @@ def _bank_id(args, banks) -> str | None:
     return bank
 
 
-def _transcriber(args, ui):
+def _transcriber(args, ui, background: bool = False):
+    """The speech model, loaded and warmed up.
+
+    With `background`, the default model loads while the first question is
+    being spoken (a load error then surfaces at the first answer, as one
+    line). A model named with --model loads in front, with a spinner: it may
+    need a download, and its errors should come before any question.
+    """
+    import threading
+
     from .transcriber import WhisperSettings, WhisperTranscriber
 
     t = WhisperTranscriber(WhisperSettings(model=args.model))
+    if background and args.model is None:
+        threading.Thread(target=_warm_quietly, args=(t,), daemon=True, name="model-warm-up").start()
+        return t
     with ui.working(f"Loading the speech model ({t.name})"):
         t.warm_up()
     return t
 
 
-def _loop_settings(args):
-    from .endpoint import EndpointSettings
+def _warm_quietly(transcriber) -> None:
+    try:
+        transcriber.warm_up()
+    except Exception:  # raised again, as one line, where the model is first used
+        logging.getLogger("voice_mock").debug("background model load failed", exc_info=True)
+
+
+def _user_config(args, store):
+    from .settings import load_user_config
+
+    return load_user_config(args.config, store.data_dir)
+
+
+def _loop_settings(args, config):
     from .loop import LoopSettings
 
-    if args.end_silence <= 0 or args.max_answer <= 0:
-        raise UsageError("--end-silence and --max-answer must be positive")
-    return LoopSettings(endpoint=EndpointSettings(end_silence_s=args.end_silence, max_answer_s=args.max_answer))
+    for value in (args.end_silence, args.max_answer):
+        if value is not None and value <= 0:
+            raise UsageError("--end-silence and --max-answer must be positive")
+    return LoopSettings(endpoint=config.endpoint_settings(end_silence_s=args.end_silence, max_answer_s=args.max_answer))
 
 
 def _choose_questions(args, banks):
@@ -190,15 +216,16 @@ def cmd_demo(args) -> int:
     chosen = [json.loads(p.read_text()) for p in truths[: args.count]]
     questions = [find_question(banks, s["question_id"]) for s in chosen]
     clips = [load_audio(SAMPLES_DIR / f"{s['id']}.flac") for s in chosen]
+    config = _user_config(args, store)
+    settings = _loop_settings(args, config)
     ui.session_start("voice-mock demo", "Bundled sample answers stand in for your microphone; nothing is played or recorded.")
     transcriber = _transcriber(args, ui)
-    settings = _loop_settings(args)
     session_dir = store.new_session("demo")
     # A sample answer ends as a person does: by falling silent.
     answers = lambda i, q: array_source(clips[i - 1], trailing_silence_s=settings.endpoint.end_silence_s + 0.5)
     records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), NullPlayer(), transcriber,
                             StreamingVad(), session_dir, ui, mode="demo", bank="samples", company=company,
-                            settings=settings)
+                            settings=settings, analysis_config=config.analysis)
     with ui.working("Writing the HTML report"):
         report = _write_report(session_dir)
     ui.summary(records, session_dir, report)
@@ -219,11 +246,12 @@ def cmd_practice(args) -> int:
     banks = _banks(args, store)
     company = _company(args, store)
     questions = _choose_questions(args, banks)
-    settings = _loop_settings(args)
+    config = _user_config(args, store)
+    settings = _loop_settings(args, config)
     player = SpeakerPlayer(args.output_device) if args.voice != "none" else None
     mic = Microphone(args.input_device)
     ui.session_start("voice-mock practice", f"Microphone: {mic.name}. Everything stays on this machine.")
-    transcriber = _transcriber(args, ui)
+    transcriber = _transcriber(args, ui, background=True)
     session_dir = store.new_session(_bank_id(args, banks) or "practice")
     lines = LineListener()
 
@@ -237,7 +265,7 @@ def cmd_practice(args) -> int:
         records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), player or NullPlayer(),
                                 transcriber, StreamingVad(), session_dir, ui, mode="practice",
                                 bank=_bank_id(args, banks) or "mixed", company=company, settings=settings,
-                                lines=lines)
+                                lines=lines, analysis_config=config.analysis)
     with ui.working("Writing the HTML report"):
         report = _write_report(session_dir)
     ui.summary(records, session_dir, report)
@@ -258,6 +286,7 @@ def cmd_analyze(args) -> int:
     banks = _banks(args, store)
     question = find_question(banks, args.question) if args.question else None
     company = _company(args, store)
+    config = _user_config(args, store)
     if args.audio is None:
         from .analysis import analyze_text
 
@@ -270,7 +299,7 @@ def cmd_analyze(args) -> int:
             text = args.text
         if not text.strip():
             raise UsageError("the typed answer is empty")
-        feedback = analyze_text(text, question=question, company=company).to_dict()
+        feedback = analyze_text(text, question=question, company=company, config=config.analysis).to_dict()
     else:
         from .audio import load_audio
         from .pipeline import analyze_audio
@@ -283,7 +312,7 @@ def cmd_analyze(args) -> int:
         with ui.working(f"Loading the speech model ({transcriber.name})"):
             transcriber.load()
         with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
-            feedback = analyze_audio(audio, transcriber, question, company).feedback.to_dict()
+            feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis).feedback.to_dict()
     if args.json:
         print(json.dumps(feedback, indent=2, ensure_ascii=False))
     else:
