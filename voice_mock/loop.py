@@ -38,6 +38,7 @@ class LineListener:
         self.stream = stream if stream is not None else sys.stdin
         self.lines: queue.Queue[str] = queue.Queue()
         self._event: threading.Event | None = None
+        self.closed = False  # end of input: nobody will type an answer
         threading.Thread(target=self._run, daemon=True, name="stdin-lines").start()
 
     def _run(self) -> None:
@@ -47,7 +48,8 @@ class LineListener:
                 if self._event is not None:
                     self._event.set()
         except (OSError, ValueError):
-            return
+            pass
+        self.closed = True
 
     def arm(self) -> threading.Event:
         """A fresh event for one answer; lines typed before it are forgotten."""
@@ -57,10 +59,14 @@ class LineListener:
         return self._event
 
     def read_line(self, timeout: float | None = None) -> str | None:
-        try:
-            return self.lines.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        """The next line, or None on timeout or once input has ended."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                return self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.closed or (deadline is not None and time.monotonic() >= deadline):
+                    return None
 
 
 @dataclass
