@@ -10,6 +10,7 @@ import time
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -138,50 +139,81 @@ class ConsoleUI:
         self.console.print(f"Replay it with: voice-mock replay {escape(session_dir.name)}", style="dim")
 
 
-def render_feedback(console: Console, fb: dict) -> None:
-    """Three things to work on first, then the figures and the marked transcript."""
-    findings = fb.get("findings", [])
-    if findings:
-        console.print("  [bold]Work on these first:[/]")
-        for i, f in enumerate(findings[:3], start=1):
-            style = SEVERITY_STYLE.get(f.get("severity"), "")
-            where = f" [dim]({fmt_time(f['start'])}–{fmt_time(f['end'])})[/]" if f.get("start") is not None else ""
-            console.print(f"   {i}. [{style}]{escape(f['message'])}[/]{where}")
+def _items(console: Console, rows, indent: int = 4) -> None:
+    """Marker + text rows whose wrapped lines stay under their text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for marker, text in rows:
+        grid.add_row(marker, text)
+    console.print(Padding(grid, (0, 0, 0, indent)))
+
+
+def _evidence(item: dict) -> str:
+    words = [e.get("text", "") for e in item.get("evidence", []) if e.get("text")]
+    return ", ".join(f'"{w}"' for w in words[:3])
+
+
+def _delivery_line(fb: dict) -> str:
     pacing = fb.get("pacing", {})
     hes = fb.get("hesitation", {})
-    scores = fb.get("scores", {})
+    if not pacing.get("duration_s"):  # a typed answer: nothing was timed
+        return f"typed answer · {pacing.get('word_count', len(fb.get('words', [])))} words"
     wpm = pacing.get("words_per_minute")
     parts = [
         f"length {fmt_time(pacing.get('duration_s'))}",
         f"pace {wpm:.0f} wpm" if wpm else "pace -",
-        f"fillers {len(hes.get('filled_pauses', [])) + len(hes.get('filler_phrases', []))}",
+        f"filled pauses {len(hes.get('filled_pauses', []))}",
+        f"filler phrases {len(hes.get('filler_phrases', []))}",
         f"pauses ≥1 s {sum(1 for p in hes.get('pauses', []) if p['duration_s'] >= 1.0)}",
     ]
     if pacing.get("response_latency_s") is not None:
-        parts.append(f"start after {pacing['response_latency_s']:.1f} s")
-    console.print("  " + " · ".join(parts), style="dim")
+        parts.append(f"started after {pacing['response_latency_s']:.1f} s")
+    return " · ".join(parts)
+
+
+def render_feedback(console: Console, fb: dict) -> None:
+    """Three things to work on first, then the figures, the checklist and the marked transcript."""
+    findings = fb.get("findings", [])
+    if findings:
+        console.print("  [bold]Work on these first:[/]")
+        rows = []
+        for i, f in enumerate(findings[:3], start=1):
+            text = Text(f["message"], style=SEVERITY_STYLE.get(f.get("severity"), ""))
+            if f.get("start") is not None:
+                text.append(f" ({fmt_time(f['start'])}–{fmt_time(f['end'])})", style="dim")
+            rows.append((f"{i}.", text))
+        _items(console, rows, indent=3)
+    console.print(Padding(Text(_delivery_line(fb), style="dim"), (0, 0, 0, 2)))
     content = fb.get("content", {})
     points = content.get("talking_points", [])
     if points:
-        covered = [p for p in points if p.get("covered")]
-        console.print(f"  Talking points covered: {len(covered)} of {len(points)}")
+        judged = [p for p in points if p.get("covered") is not None]
+        covered = [p for p in judged if p.get("covered")]
+        console.print(f"  Talking points covered: {len(covered)} of {len(judged)}")
+        rows = []
         for p in points:
-            mark = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[dim]?[/]"}[p.get("covered")]
-            console.print(f"    {mark} {escape(p['label'])}")
-    for flag in content.get("red_flags", []):
-        console.print(f"    [bold red]⚑ {escape(flag['label'])}[/]")
-    if scores:
-        console.print(
-            "  Scores: " + ", ".join(f"{k} {v}" for k, v in scores.items() if v is not None), style="bold"
-        )
-    if len(findings) > 3:
+            if p.get("covered"):
+                rows.append(("[green]✓[/]", Text.assemble(p["label"], (f"  {_evidence(p)}", "dim"))))
+            elif p.get("covered") is None:
+                rows.append(("[dim]–[/]", Text.assemble((p["label"], "dim"), (f"  not judged: {p.get('reason', '')}", "dim"))))
+            else:
+                rows.append(("[red]✗[/]", Text.assemble(p["label"], (f"  {p.get('advice', '')}", "dim"))))
+        for flag in content.get("red_flags", []):
+            rows.append(("[bold red]⚑[/]", Text.assemble((flag["label"], "bold red"), (f"  you said {_evidence(flag)}", "dim"))))
+        _items(console, rows)
+    scores = fb.get("scores", {})
+    if any(v is not None for v in scores.values()):
+        console.print("  Scores: " + ", ".join(f"{k} {v}" for k, v in scores.items() if v is not None), style="bold")
+    # Talking points and red flags are in the checklist above; say the rest once.
+    rest = [f for f in findings[3:] if f.get("rule") not in ("content.talking_point", "content.red_flag")]
+    if rest:
         console.print("  [dim]Also:[/]")
-        for f in findings[3:]:
-            console.print(f"    - {escape(f['message'])}", style="dim")
-    console.print("  [dim]Transcript:[/]")
-    console.print(marked_transcript(fb), style=None)
+        _items(console, [("-", Text(f["message"], style="dim")) for f in rest])
+    if fb.get("words"):
+        console.print("  [dim]Transcript:[/]")
+        console.print(Padding(marked_transcript(fb), (0, 0, 0, 4)))
     measured = fb.get("measured") if isinstance(fb.get("measured"), dict) else {}
-    for note in measured.get("not_measured", []):
-        if str(note.get("item", "")).startswith("scores."):
-            continue  # the reason is already given for the measure itself
-        console.print(f"  [dim]Not measured ({escape(str(note.get('item')))}): {escape(str(note.get('reason')))}[/]")
+    notes = [n for n in measured.get("not_measured", []) if not str(n.get("item", "")).startswith("scores.")]
+    if notes and fb.get("pacing", {}).get("duration_s"):
+        _items(console, [("[dim]·[/]", Text(f"Not measured ({n.get('item')}): {n.get('reason')}", style="dim")) for n in notes], indent=2)
