@@ -87,3 +87,18 @@ def test_streamed_transcripts_match_one_shot(whisper):
         assert all(b.start >= a.start for a, b in zip(streamed, streamed[1:]))
     assert words > 500
     assert errors / words <= 0.05
+
+
+def test_guessed_end_is_thrown_away_when_the_person_goes_on(espeak_speech):
+    silence = lambda s: np.zeros(int(16000 * s), dtype=np.float32)
+    # Short answer, a 1.6 s thinking pause (past the guess), more speech, then the end.
+    audio = np.concatenate([espeak_speech, silence(1.6), espeak_speech, silence(3.0)])
+    fake = FakeTranscriber()
+    streamer, words = stream(audio, fake, SegmentSettings(min_segment_s=30.0))
+    assert streamer.guesses == 2  # one at the thinking pause, one at the real end
+    # The first guess was cancelled: the answer came back as one segment, and
+    # the words are those of that one segment only.
+    assert len(streamer.segments) == 1 and streamer.segments[0].speculative
+    assert len(words) == 1
+    seg = streamer.segments[0]
+    assert seg.start == 0 and seg.voiced_end / 16000 > len(espeak_speech) / 16000 + 1.6

@@ -1,10 +1,15 @@
 """Transcribe an answer while it is being spoken.
 
 The recorder hands every block and its VAD probabilities to a
-`SegmentingTranscriber`. At each pause it closes a segment (cutting in the
-middle of the silence, never inside a word) and a background worker
-transcribes it. The cut happens `pause_s` into a silence, so by the time the
-end-of-answer silence has run out, the last words are already transcribed
+`SegmentingTranscriber`. At each pause after enough speech it closes a
+segment (cutting in the middle of the silence, never inside a word) and a
+background worker transcribes it.
+
+The last segment is guessed: once a silence lasts `end_guess_s`, the
+segment so far is transcribed speculatively. If the person goes on, that
+work is thrown away and the segment continues as if nothing happened (so the
+split, and the words, are those a person who paused briefly would get); if
+the silence runs on to the end of the answer, its words are already there
 and only the analysis is left.
 """
 
@@ -13,7 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +36,7 @@ class SegmentSettings:
     pause_s: float = 0.6  # a silence this long closes a segment
     min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
+    end_guess_s: float = 1.0  # a silence this long may be the end: transcribe speculatively
     threshold: float = 0.5
 
 
@@ -39,6 +45,9 @@ class Segment:
     start: int  # sample index in the answer
     end: int
     voiced_end: int  # end of the last speech in it
+    speculative: bool = False  # the guessed last segment: its words are kept apart
+    cancelled: bool = False  # the person went on: skip or ignore it
+    words: list[Word] = field(default_factory=list)
 
     def span_to_transcribe(self) -> tuple[int, int]:
         # Whisper invents "Thank you." in trailing silence: stop shortly after the speech.
@@ -57,6 +66,8 @@ class SegmentingTranscriber:
         self._silence_frames = 0
         self._last_voiced_end = 0  # sample where the latest voiced frame ended
         self._best_cut: tuple[int, int] | None = None  # (silence length, sample) of the longest pause so far
+        self._guess: Segment | None = None  # the speculative last segment, while the silence lasts
+        self.guesses = 0  # speculative transcriptions started (for tests and benchmarks)
         self._jobs: queue.Queue = queue.Queue()
         self._words: list[Word] = []
         self._lock = threading.Lock()
@@ -71,12 +82,14 @@ class SegmentingTranscriber:
         self._n += len(block)
         s = self.settings
         pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
+        guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME))
         for p in probabilities:
             self._frames += 1
             if p >= s.threshold:
                 self._seg_voiced = True
                 self._silence_frames = 0
                 self._last_voiced_end = self._frames * FRAME
+                self._cancel_guess()  # not the end after all
                 continue
             self._silence_frames += 1
             if not self._seg_voiced:
@@ -88,12 +101,22 @@ class SegmentingTranscriber:
             seg_len = (here - self._seg_start) / SAMPLE_RATE
             if self._silence_frames == pause_frames and seg_len >= s.min_segment_s:
                 self._close(mid)
+            elif self._silence_frames == guess_frames and self._guess is None:
+                self._guess = Segment(self._seg_start, mid, min(mid, self._last_voiced_end), speculative=True)
+                self.guesses += 1
+                self._jobs.put(self._guess)
         if self._seg_voiced and (self._frames * FRAME - self._seg_start) / SAMPLE_RATE >= s.max_segment_s:
             # A long stretch without a real pause: cut at its longest short silence.
             cut = self._best_cut[1] if self._best_cut else self._frames * FRAME
             self._close(cut)
 
+    def _cancel_guess(self) -> None:
+        if self._guess is not None:
+            self._guess.cancelled = True
+            self._guess = None
+
     def _close(self, cut: int) -> None:
+        self._cancel_guess()
         if cut <= self._seg_start:
             return
         segment = Segment(self._seg_start, cut, min(cut, self._last_voiced_end))
@@ -113,13 +136,19 @@ class SegmentingTranscriber:
         If any segment failed, the whole answer is transcribed in one go from
         the recorded audio instead: a worker's fault never loses words.
         """
-        if self._seg_voiced and self._n > self._seg_start:
+        guess = self._guess
+        if guess is not None:
+            # Silent since the guess was made: it holds the last words.
+            self.segments.append(guess)
+        elif self._seg_voiced and self._n > self._seg_start:
             self._close(self._n)
         self._jobs.put(None)
         self._worker.join()
         if self.failed is not None:
             log.warning("transcribing while recording failed (%s); transcribing the whole answer", self.failed)
             return self.transcriber.transcribe(self.audio())
+        if guess is not None:
+            self._words.extend(guess.words)
         return sorted(self._words, key=lambda w: w.start)
 
     # -- the worker ---------------------------------------------------------
@@ -128,16 +157,20 @@ class SegmentingTranscriber:
             segment = self._jobs.get()
             if segment is None:
                 return
-            if self.failed is not None:
+            if self.failed is not None or segment.cancelled:
                 continue
             try:
                 audio = self._slice(segment)
                 offset = segment.start / SAMPLE_RATE
-                words = self.transcriber.transcribe(audio)
-                with self._lock:
-                    self._words.extend(
-                        Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in words
-                    )
+                words = [
+                    Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+                    for w in self.transcriber.transcribe(audio)
+                ]
+                if segment.speculative:
+                    segment.words = words  # used only if the answer really ended there
+                else:
+                    with self._lock:
+                        self._words.extend(words)
             except Exception as exc:  # any fault: fall back to one-shot in finish()
                 self.failed = exc
 
