@@ -179,3 +179,85 @@ def test_doubtful_word_grazing_the_end_of_speech_is_dropped():
     assert [w.text for w in result.dropped] == ["Thank"]
     sure = say("it is getting easier.", 14.7, 0.3, 0.05) + [Word("Thanks", 16.52, 17.06, 0.9)]
     assert not align(sure, [Interval(14.7, 16.608)], 17.1).dropped  # Whisper was sure
+
+
+# -- steady voiced stretches (voice_mock.acoustics) -------------------------
+
+
+def test_doubtful_word_stretched_over_a_held_um_gives_it_back():
+    # "um, first I met" written "On first I met": "On" (p 0.35) starts early
+    # over the held "um"; the audio shows the steady stretch at its start.
+    before = say("We disagreed.", 0.0)
+    on = Word("On", 1.5, 2.3, 0.35)
+    after = say("first I met", 2.3)
+    speech = speech_of(before) + [Interval(1.8, 3.35)]
+    fb = analyze(before + [on] + after, speech, 4.0, steady=[Interval(1.82, 2.1)])
+    (filler,) = fb.hesitation.filled_pauses
+    assert (filler.start, filler.end) == (1.8, 2.1)
+    assert filler.source == "audio" and filler.confidence >= 0.5
+    assert fb.hesitation.filled_pause_count == 1
+    word = next(w for w in fb.words if w.text == "On")
+    assert word.start == 2.1  # kept, after the filler: the text is Whisper's
+
+
+def test_confident_word_over_a_steady_stretch_is_left_alone():
+    # A long vowel of a word Whisper is sure of ("so" drawn out) is no filler.
+    words = say("I was so happy", 0.0) 
+    speech = speech_of(words)
+    fb = analyze(words, speech, 3.0, steady=[Interval(0.72, 0.98)])
+    assert not fb.hesitation.filled_pauses
+
+
+def test_doubtful_word_that_is_only_the_held_sound_is_left_alone():
+    # "out." (p 0.47) drifting over its own long final vowel: after the
+    # steady stretch only 0.06 s of speech is left, no room for a word.
+    words = say("a few years", 0.0) + [Word("out.", 1.05, 1.9, 0.47)]
+    speech = [Interval(0.0, 1.37)]
+    fb = analyze(words, speech, 3.0, steady=[Interval(1.08, 1.31)])
+    assert not fb.hesitation.filled_pauses
+    assert [w.text for w in fb.words][-1] == "out."
+
+
+def test_held_sound_inside_a_long_untranscribed_stretch_is_the_filler():
+    # No word for 1.1 s (too long to call it all a filler): the steady part is.
+    before = say("I care about accessibility,", 0.0)  # ends 1.4
+    after = say("making tools", 2.5)
+    speech = [Interval(0.0, 3.2)]
+    fb = analyze(before + after, speech, 4.0, steady=[Interval(1.7, 2.15)])
+    (filler,) = fb.hesitation.filled_pauses
+    assert (filler.start, filler.end) == (1.7, 2.15)
+    assert filler.confidence >= 0.5
+
+
+def test_uncovered_voice_that_is_not_held_is_listed_not_counted_when_measured():
+    # hard-restart: "the team" squeezed by Whisper beside a 0.4 s island.
+    before = say("I led the project.", 0.0)
+    after = say("It shipped on time.", 3.0)
+    speech = speech_of(before) + [Interval(2.0, 2.45)] + speech_of(after)
+    measured = analyze(before + after, speech, 5.0, steady=[])
+    assert measured.hesitation.filled_pause_count == 0
+    assert [f.confidence for f in measured.hesitation.filled_pauses] == [0.4]
+    unmeasured = analyze(before + after, speech, 5.0)  # no audio evidence: the length rule
+    assert unmeasured.hesitation.filled_pause_count == 1
+
+
+def test_short_held_island_is_counted():
+    # Under min_guess_s and inside speech, but held: a filled pause.
+    before = say("I led the project", 0.0)  # ends 1.35
+    after = say("and it shipped.", 1.65)
+    speech = [Interval(0.0, end_of(after))]
+    fb = analyze(before + after, speech, 4.0, steady=[Interval(1.36, 1.64)])
+    assert fb.hesitation.filled_pause_count == 1
+
+
+def test_filler_stamped_over_a_collapsed_word_is_not_merged_away():
+    # conflict: "Uh," 39.74-40.08 then "and" at one instant 40.42; the
+    # collapsed "and" must not take the island and make "Uh," a duplicate.
+    before = say("by half.", 0.0)  # ends 0.65
+    uh = Word("Uh,", 0.7, 1.04, 0.09)
+    and_ = Word("and", 1.38, 1.38)
+    after = say("the two engineers", 1.38)
+    speech = [Interval(0.0, end_of(after))]
+    fb = analyze(before + [uh, and_] + after, speech, 3.0)
+    assert [f.text for f in fb.hesitation.filled_pauses] == ["uh"]
+    assert "and" in [w.text for w in fb.words]

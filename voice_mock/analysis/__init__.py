@@ -1,10 +1,11 @@
 """The analysis engine: plain data in, `Feedback` out. No I/O of any kind.
 
 - `analyze(words, speech, duration_s, question=None, company=None,
-  response_latency_s=None, config=None)` for a spoken answer: `words` are the
-  raw ASR words (fillers as Whisper wrote them, "Um,"), `speech` the VAD
-  speech intervals (no padding, short minimum silence), both in seconds
-  from the start of the answer recording.
+  response_latency_s=None, config=None, steady=None)` for a spoken answer:
+  `words` are the raw ASR words (fillers as Whisper wrote them, "Um,"),
+  `speech` the VAD speech intervals (no padding, short minimum silence),
+  `steady` the steady voiced stretches (voice_mock.acoustics), all in
+  seconds from the start of the answer recording.
 - `analyze_text(text, question=None, company=None, config=None)` for a typed
   answer: content and filler phrases only; pacing and pauses not measured.
 
@@ -40,9 +41,13 @@ def analyze(
     company: Company | None = None,
     response_latency_s: float | None = None,
     config: AnalysisConfig | None = None,
+    steady: Sequence[Interval] | None = None,
 ) -> Feedback:
+    """`steady`: steady voiced stretches measured on the audio
+    (voice_mock.acoustics.steady_voiced), where held "um"/"uh" may be; None
+    when the audio was not measured."""
     cfg = config or AnalysisConfig()
-    aligned = align(words, speech, duration_s, cfg.alignment)
+    aligned = align(words, speech, duration_s, cfg.alignment, steady)
     kept = aligned.words
     lexical = [w for w in kept if w.kind == WORD]
     tokens = lexical_tokens(kept)

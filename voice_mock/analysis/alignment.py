@@ -9,7 +9,10 @@ some fillers altogether. The rules, in order:
    `edge_tolerance_s`) is dropped as a hallucination, and so is one Whisper
    doubted (probability < 0.5) that only grazes speech (less than 0.1 s and
    a quarter of its span). A kept word's span is trimmed to the speech it
-   overlaps (drift absorbs silence into words).
+   overlaps (drift absorbs silence into words). When the audio was measured
+   (`steady`, voice_mock.acoustics), a doubtful word that starts on a steady
+   voiced stretch and has time left after it for itself is moved to start
+   after the stretch: Whisper folded an "um" into it ("On" for "um, first").
 2. Voiced islands are the parts of speech intervals no lexical word covers,
    at least `min_island_s` long: the candidates for filled pauses.
 3. Fillers and zero-length lexical words (collapsed stamps) move onto
@@ -21,14 +24,18 @@ some fillers altogether. The rules, in order:
    for one "um"). Unplaced items stay where they are if they are in speech
    (fillers with lower confidence) and are dropped if they are in silence
    (the filler prompt makes Whisper add extra fillers).
-4. An island nothing took becomes a guessed filled pause "[um?]" when it
+4. An island nothing took that holds a steady voiced stretch is a filled
+   pause "[um?]" (confidence 0.7: uncovered and held, two signs agree).
+   Otherwise it becomes a guessed filled pause "[um?]" when it
    lasts at most `max_unlabelled_island_s` and either at least `min_guess_s`
    (confidence 0.5: on the samples every uncovered stretch that long was a
    filler Whisper left out) or is a whole speech interval, a burst of voice
    between silences (confidence 0.4, listed but not counted). "um"/"uh" last
    about 0.2-0.8 s; a longer untranscribed stretch is more likely missed
    words, laughter or noise, so it is only reported. Short uncovered slivers
-   at word edges are timestamp slop, not fillers.
+   at word edges are timestamp slop, not fillers. When the audio was
+   measured and the island holds no steady voice, the guess is only
+   listed (0.4): such islands were squeezed words ("the team").
 """
 
 from __future__ import annotations
@@ -97,7 +104,11 @@ def align(
     speech: Sequence[Interval],
     duration_s: float,
     config: AlignmentConfig | None = None,
+    steady: Sequence[Interval] | None = None,
 ) -> Alignment:
+    """`steady`: steady voiced stretches measured on the audio
+    (voice_mock.acoustics), the acoustic evidence of held "um"/"uh"; None
+    when not measured (then uncovered voice is judged by its length only)."""
     cfg = config or AlignmentConfig()
     limit = duration_s if duration_s > 0 else float("inf")
     speech_index = IntervalIndex(
@@ -126,6 +137,9 @@ def align(
         else:
             _trim_to_speech(w, speech_index)
             result.words.append(w)
+    held_measured = steady is not None
+    steady = [iv for iv in merge(steady or ()) if speech_index.overlapping(iv.start, iv.end)]
+    _uncover_absorbed_fillers(result.words, steady, speech_index, cfg)
 
     covered = merge(Interval(w.start, w.end) for w in result.words)
     uncovered = subtract(speech_index.intervals, covered)
@@ -142,19 +156,78 @@ def align(
             result.dropped.append(w)
 
     whole = set(speech_index.intervals)
+    steady_index = IntervalIndex(steady)
     for k, island in enumerate(result.islands):
         if k in used:
             continue
+        held = _held_sounds(island, steady_index, cfg)
         confidence = _guess_confidence(island, island in whole, cfg)
-        if confidence is not None:
-            result.words.append(
-                AlignedWord(GUESSED_FILLER_TEXT, island.start, island.end, None, FILLER,
-                            confidence, "audio", filler="um?")
-            )
-        elif island.duration > cfg.max_unlabelled_island_s:
+        if held_measured and not held and confidence is not None:
+            # Measured and not held: more likely words Whisper squeezed
+            # ("the team" stamped into 0.08 s beside it on hard-restart).
+            confidence = min(confidence, cfg.confidence_audio_only)
+        if held and island.duration > cfg.max_unlabelled_island_s:
+            # A long untranscribed stretch holding steady voice: the filler
+            # is where the voice is held, not the whole stretch.
+            spans = held
+        elif held or confidence is not None:
+            spans = [island]
+        else:
+            spans = []
+        for span in spans:
+            result.words.append(_guessed_filler(span, cfg.confidence_steady if held else confidence))
+        if not spans and island.duration > cfg.max_unlabelled_island_s:
             result.untranscribed.append(island)
     result.words.sort(key=lambda w: (w.start, w.end))
     return result
+
+
+def _guessed_filler(span: Interval, confidence: float) -> AlignedWord:
+    return AlignedWord(GUESSED_FILLER_TEXT, span.start, span.end, None, FILLER, confidence, "audio", filler="um?")
+
+
+def _held_sounds(island: Interval, steady: IntervalIndex, cfg: AlignmentConfig) -> list[Interval]:
+    """The steady voiced stretches lying mostly inside an island no word
+    took: voice held for a few hundred ms with no word there is a filled
+    pause (vowels of fluent speech last 50-150 ms, acoustics.py)."""
+    out = []
+    for s in steady.overlapping(island.start, island.end):
+        inside = min(s.end, island.end) - max(s.start, island.start)
+        if inside >= cfg.min_steady_share * s.duration:
+            out.append(Interval(max(s.start, island.start), min(s.end, island.end)))
+    return out
+
+
+def _uncover_absorbed_fillers(
+    words: list[AlignedWord], steady: Sequence[Interval], speech: IntervalIndex, cfg: AlignmentConfig
+) -> None:
+    """Give back to the audio a filler that Whisper folded into the next word.
+
+    Whisper often leaves an "um" out and starts the following word early
+    over it ("um, first" written "On first", "uh, we" as "We" stretched over
+    both), with a low probability. When a steady voiced stretch sits at the
+    start of such a doubtful word and enough of the word is left after it
+    for a word to be said in, the word is made to start after the stretch;
+    the stretch is then uncovered voice and becomes a filled pause (step 4),
+    or takes a filler word stamped beside it (step 3). A word that only
+    holds the steady stretch ("out." drifting over a long final vowel) is
+    left alone: there would be no time left for the word itself (time left
+    counts speech only: drift stretches words over the next silence).
+    """
+    for s in steady:
+        for w in words:
+            if w.start - cfg.edge_tolerance_s > s.start:
+                break
+            if w.kind != WORD or w.end <= s.start or w.probability is None:
+                continue
+            doubtful = w.probability < cfg.doubtful_probability
+            at_start = s.start - w.start <= cfg.edge_tolerance_s
+            if doubtful and at_start and _speech_within(speech, s.end, w.end) >= cfg.min_word_after_filler_s:
+                w.start = s.end
+
+
+def _speech_within(speech: IntervalIndex, start: float, end: float) -> float:
+    return sum(max(0.0, min(end, iv.end) - max(start, iv.start)) for iv in speech.overlapping(start, end))
 
 
 def _in_silence(w: AlignedWord, speech: IntervalIndex, tolerance: float) -> bool:
@@ -168,7 +241,7 @@ def _doubtful_graze(w: AlignedWord, speech: IntervalIndex, cfg: AlignmentConfig)
     their span, or at least 0.1 s, in speech and are not doubted."""
     if w.probability is None or w.probability >= cfg.doubtful_probability or w.end <= w.start:
         return False
-    inside = sum(min(w.end, iv.end) - max(w.start, iv.start) for iv in speech.overlapping(w.start, w.end))
+    inside = _speech_within(speech, w.start, w.end)
     return inside < min(cfg.min_speech_overlap_s, cfg.min_speech_share * (w.end - w.start))
 
 
@@ -227,8 +300,10 @@ def _candidate_pairs(
         for k in range(lo, hi):
             d = _distance(w.start, w.end, islands[k])
             if d <= reach:
-                pairs.append((d, i, k))
-    return sorted(pairs)
+                pairs.append((d, w.kind != FILLER, i, k))
+    # At equal distance a filler goes first: a collapsed word ("and" at one
+    # instant) must not take the island of the "Uh," stamped over it.
+    return [(d, i, k) for d, _, i, k in sorted(pairs)]
 
 
 def _share_islands(
@@ -247,7 +322,7 @@ def _share_islands(
         if len(holders) < max(1, int(islands[k].duration / per_item_s)):
             holders.append(i)
             placed.add(i)
-        elif d == 0.0 and items[i].end > items[i].start:
+        elif d == 0.0 and items[i].end > items[i].start and any(items[h].kind == FILLER for h in holders):
             duplicates.add(i)
     return {k: h for k, h in assigned.items() if h}, duplicates
 

@@ -129,6 +129,16 @@ class AlignmentConfig:
     confidence_zero_length: float = 0.6  # zero-length filler inside speech
     confidence_audio_only_long: float = 0.5  # island >= min_guess_s, no word: "[um?]"
     confidence_audio_only: float = 0.4  # short whole interval, no word: "[um?]"
+    confidence_steady: float = 0.7  # held voiced sound on the audio, no word: "[um?]"
+    # A steady voiced stretch (voice_mock.acoustics: voiced, spectrum
+    # unchanged for >= 0.2 s) counts for an island when at least this share
+    # of it lies inside the island: it may straddle a VAD or word edge.
+    min_steady_share: float = 0.5
+    # A doubtful word starting on a steady stretch is moved to after it when
+    # at least this much of the word is left: the shortest words of the
+    # samples ("a", "I") last 0.06-0.15 s in Whisper's stamps; "out." over
+    # a long final vowel leaves 0.06 s and is not a filler.
+    min_word_after_filler_s: float = 0.15
 
 
 @dataclass(frozen=True)
