@@ -226,3 +226,58 @@ def test_negated_company_clash_and_negative_words():
     assert analyze_text("I want stability.", q, boutique).content.red_flags[0].id == "clash"
     c = analyze_text("My last job was never boring, and the team was terrible.").content
     assert [e.text for e in c.negative_framing.evidence] == ["terrible"]
+
+
+# --- mission clashes and culture clashes ------------------------------------
+
+SPLIT_Q = Question(
+    id="career-aspirations", text="What are your career aspirations?",
+    red_flags=(
+        Cue("mission_conflict", "Against the mission", ("just a job",), company="mission_clash"),
+        Cue("culture_mismatch", "Against the culture", ("not for me",), company="culture_clash"),
+        Cue("any_clash", "Either", ("dull",), company="clash"),
+    ),
+)
+SPLIT_TIGERS = Company(
+    id="t", name="T", mission_clashes=("hunting", "hunter", "big game"),
+    culture_clashes=("high salary", "corner office"),
+)
+SPLIT_BOUTIQUE = Company(
+    id="b", name="B", mission_clashes=("copycat",),
+    culture_clashes=("stability", "job security", "routine"),
+)
+
+
+def test_each_clash_flag_reads_its_own_list():
+    flags = {f.id: f for f in analyze_text(
+        "In ten years I want to be the best big-game hunter in the world.", SPLIT_Q, SPLIT_TIGERS
+    ).content.red_flags}
+    assert set(flags) == {"mission_conflict", "any_clash"}
+    assert {e.text for e in flags["mission_conflict"].evidence} == {"big-game", "hunter"}
+    flags = {f.id for f in analyze_text(
+        "What I want most is stability, job security and a steady routine.", SPLIT_Q, SPLIT_BOUTIQUE
+    ).content.red_flags}
+    assert flags == {"culture_mismatch", "any_clash"}
+    flags = {f.id for f in analyze_text("A high salary and a corner office.", SPLIT_Q, SPLIT_TIGERS).content.red_flags}
+    assert flags == {"culture_mismatch", "any_clash"}
+
+
+def test_alignment_reports_clashes_from_both_lists():
+    fb = analyze_text("I'd trade hunting trips for a high salary.", SPLIT_Q, SPLIT_TIGERS)
+    assert {m.term for m in fb.content.company.clashes} == {"hunting", "high salary"}
+
+
+def test_negation_still_applies_to_split_clashes():
+    fb = analyze_text("I want to stop big game hunting, and I don't need a high salary.", SPLIT_Q, SPLIT_TIGERS)
+    assert fb.content.red_flags == []
+
+
+def test_old_style_clashes_fire_both_flags():
+    old = Company(id="o", name="O", clashes=("job security",))
+    flags = {f.id for f in analyze_text("I want job security.", SPLIT_Q, old).content.red_flags}
+    assert flags == {"mission_conflict", "culture_mismatch", "any_clash"}
+
+
+def test_split_clash_flags_not_judged_without_company():
+    fb = analyze_text("I want to be a hunter.", SPLIT_Q)
+    assert [n.id for n in fb.content.red_flags_not_judged] == ["mission_conflict", "culture_mismatch", "any_clash"]

@@ -18,6 +18,7 @@ from voice_mock.bank import (
     load_company,
     pick_questions,
 )
+from voice_mock.analysis.text import NEGATORS, STOP_WORDS, content_stems, tokenize
 from voice_mock.errors import VoiceMockError
 
 # ---------------------------------------------------------------- bundled content
@@ -56,7 +57,27 @@ def test_every_bundled_company_loads(path):
     company = load_company(path)
     assert company.id == path.stem
     assert company.name and company.mission
-    assert company.values and company.culture and company.looks_for and company.clashes
+    assert company.values and company.culture and company.looks_for
+    assert company.mission_clashes and company.culture_clashes
+    assert company.clashes == (), "bundled profiles use mission_clashes and culture_clashes"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((BUNDLED_PROMPTS / "companies").glob("*.toml")), ids=lambda p: p.name
+)
+def test_bundled_clash_entries_are_matchable_and_in_one_list(path):
+    # A clash entry is matched on its content words, one or two of them, said
+    # affirmatively: "don't like feedback" would shrink to "feedback" and fire
+    # on "I love feedback"; a longer entry would count word by word.
+    company = load_company(path)
+    stems_of = {}
+    for kind in ("mission_clashes", "culture_clashes"):
+        for entry in getattr(company, kind):
+            assert not set(tokenize(entry)) & NEGATORS & STOP_WORDS, f"{kind}: {entry!r}"
+            assert 1 <= len(content_stems([entry])) <= 2, f"{kind}: {entry!r}"
+            stems_of.setdefault(tuple(content_stems([entry])), set()).add(kind)
+    both = [s for s, kinds in stems_of.items() if len(kinds) > 1]
+    assert not both, f"in both clash lists (one word would fire both red flags): {both}"
 
 
 def test_counts(banks):
@@ -106,8 +127,8 @@ def test_career_aspirations_rubric(banks):
     company = {c.id: c.company for c in q.talking_points + q.red_flags}
     assert company["company_mission"] == "mission"
     assert company["culture_fit"] == "culture"
-    assert company["mission_conflict"] == "clash"
-    assert company["culture_mismatch"] == "clash"
+    assert company["mission_conflict"] == "mission_clash"
+    assert company["culture_mismatch"] == "culture_clash"
     others = set(company) - {"company_mission", "culture_fit", "mission_conflict", "culture_mismatch"}
     assert all(company[c] is None for c in others)
     low, high = q.target_seconds
@@ -131,12 +152,23 @@ def test_article_company_profiles(companies):
             "software-company", "hospital", "retailer"} <= set(companies)
     tiger = companies["tiger-conservation"]
     assert "tiger" in tiger.mission.lower()
-    assert {"hunting", "big game"} <= set(tiger.clashes)
+    assert {"hunting", "hunter", "big game"} <= set(tiger.mission_clashes)
+    assert not {"hunting", "hunter", "big game"} & set(tiger.culture_clashes)
     boutique = companies["creative-boutique"]
-    assert {"stability", "security", "routine"} <= set(boutique.clashes)
+    assert {"stability", "security", "routine"} <= set(boutique.culture_clashes)
+    assert not {"stability", "security", "routine"} & set(boutique.mission_clashes)
     heritage = companies["heritage-finance"]
     assert {"stability", "longevity", "tradition"} <= set(heritage.culture)
-    assert {"disrupt", "move fast", "job hop"} <= set(heritage.clashes)
+    assert {"disrupt", "move fast", "job hop"} <= set(heritage.culture_clashes)
+    assert {"gamble", "cut corners"} <= set(heritage.mission_clashes)
+
+
+def test_no_bundled_bank_uses_the_old_clash_kind(banks):
+    # "clash" (both lists) stays valid for user banks; the bundled rubrics say
+    # which list each clash cue is judged against.
+    old = [f"{q.id}/{c.id}" for q in all_questions(banks)
+           for c in q.talking_points + q.red_flags + q.structure if c.company == "clash"]
+    assert not old
 
 
 # ---------------------------------------------------------------- bad files
@@ -261,6 +293,13 @@ def test_bad_company_kind(tmp_path):
     assert "questions[0].red_flags[0].company" in message and "'vibes'" in message
 
 
+def test_clash_kinds_accepted(tmp_path):
+    for kind in ("mission_clash", "culture_clash", "clash"):
+        text = GOOD_BANK.replace('label = "No reason"', f'label = "No reason"\ncompany = "{kind}"')
+        bank = load_bank(write(tmp_path, text, f"{kind}.toml"))
+        assert bank.questions[0].red_flags[0].company == kind
+
+
 def test_bad_toml_syntax(tmp_path):
     message = error_for(write(tmp_path, GOOD_BANK.replace('title = "My bank"', "title = My bank")))
     assert "invalid TOML" in message and "line 2" in message
@@ -276,8 +315,34 @@ def test_bad_company_profile(tmp_path):
     message = error_for(path, load_company)
     assert "values: expected a list of strings, got a string" in message
     path = write(tmp_path, 'id = "acme"\nname = "Acme"\nslogan = "x"\n', "acme.toml")
-    assert "unknown key 'slogan'" in error_for(path, load_company)
+    message = error_for(path, load_company)
+    assert "unknown key 'slogan'" in message
+    assert "mission_clashes" in message and "culture_clashes" in message
+    path = write(tmp_path, 'id = "acme"\nname = "Acme"\nmission_clashes = ["hunt.*"]\n', "acme.toml")
+    assert "mission_clashes[0]: 'hunt.*' is not plain words" in error_for(path, load_company)
+    path = write(tmp_path, 'id = "acme"\nname = "Acme"\nculture_clashes = "routine"\n', "acme.toml")
+    assert "culture_clashes: expected a list of strings" in error_for(path, load_company)
 
+
+def test_clash_entry_in_both_lists_rejected(tmp_path):
+    path = write(tmp_path, 'id = "acme"\nname = "Acme"\nmission_clashes = ["hunting", "ivory"]\n'
+                           'culture_clashes = ["routine", "Ivory"]\n', "acme.toml")
+    message = error_for(path, load_company)
+    assert "culture_clashes[1]: 'Ivory' is also in mission_clashes[1]" in message
+
+
+def test_old_style_clashes_count_as_both_lists(tmp_path):
+    path = write(tmp_path, 'id = "acme"\nname = "Acme"\nclashes = ["laziness", "routine"]\n', "acme.toml")
+    acme = load_company(path)
+    assert acme.clashes == ("laziness", "routine")  # still readable
+    assert acme.mission_clashes == acme.culture_clashes == ("laziness", "routine")
+    # With the new lists too, the old entries are added to both.
+    path = write(tmp_path, 'id = "acme"\nname = "Acme"\nclashes = ["laziness"]\n'
+                           'mission_clashes = ["fraud"]\nculture_clashes = ["routine", "LAZINESS"]\n',
+                 "acme.toml")
+    acme = load_company(path)
+    assert acme.mission_clashes == ("fraud", "laziness")
+    assert acme.culture_clashes == ("routine", "LAZINESS")
 
 # ---------------------------------------------------------------- user banks
 
@@ -329,6 +394,7 @@ def test_user_company(tmp_path):
     path = write(tmp_path, 'id = "acme"\nname = "Acme Corp"\nclashes = ["laziness"]\n', "acme.toml")
     companies = load_companies(extra_files=[path])
     assert companies["acme"].clashes == ("laziness",)
+    assert companies["acme"].mission_clashes == companies["acme"].culture_clashes == ("laziness",)
     assert "hospital" in companies
 
 

@@ -87,14 +87,35 @@ def test_article_big_game_hunter_clashes_with_tiger_charity():
     flags = {f["id"]: f for f in content["red_flags"]}
     assert "mission_conflict" in flags
     assert any("big-game" in e["text"] or "hunter" in e["text"] for e in flags["mission_conflict"]["evidence"])
+    assert "culture_mismatch" not in flags  # hunting works against the mission, not the culture
     assert content["company"]["clashes"]
+
+
+def test_one_clash_word_is_one_finding():
+    # The hunter was once reported as both a mission conflict and a culture
+    # mismatch, taking two of the top three findings.
+    content = analyze_cli(
+        "In ten years I want to be the best big-game hunter in the world", "tiger-conservation")
+    flags = {f["id"] for f in content["red_flags"]}
+    assert "mission_conflict" in flags and "culture_mismatch" not in flags
+
+
+def test_old_style_profile_with_clashes_still_works(tmp_path):
+    path = tmp_path / "old-trust.toml"
+    path.write_text('id = "old-trust"\nname = "Old Trust"\nmission = "Save tigers."\n'
+                    'clashes = ["hunter", "job security"]\n')
+    content = analyze_cli("I want to be a famous hunter.", str(path))
+    flags = {f["id"] for f in content["red_flags"]}
+    assert {"mission_conflict", "culture_mismatch"} <= flags  # old `clashes` count as both lists
 
 
 def test_article_stability_answer_mismatches_creative_boutique():
     content = analyze_cli(
         "What I want most is stability and job security: a steady routine where I can "
         "settle down and do the same thing every day.", "creative-boutique")
-    assert "culture_mismatch" in {f["id"] for f in content["red_flags"]}
+    flags = {f["id"] for f in content["red_flags"]}
+    assert "culture_mismatch" in flags
+    assert "mission_conflict" not in flags  # wanting security is about the culture only
     culture = {t["id"]: t for t in content["talking_points"]}["culture_fit"]
     assert culture["covered"] is False
 

@@ -46,8 +46,12 @@ QUESTION_KEYS = (
     "red_flags", "structure", "follow_ups", "tips",
 )
 CUE_KEYS = ("id", "label", "cues", "advice", "company", "examples", "counter_examples", "example_company")
-COMPANY_KEYS = ("id", "name", "mission", "values", "culture", "looks_for", "clashes")
-CUE_COMPANY_KINDS = ("mission", "culture", "clash")
+COMPANY_KEYS = (
+    "id", "name", "mission", "values", "culture", "looks_for", "mission_clashes",
+    "culture_clashes", "clashes",
+)
+# "clash" (both clash lists) is kept for user banks written before the split.
+CUE_COMPANY_KINDS = ("mission", "culture", "mission_clash", "culture_clash", "clash")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Cue phrases are plain words: letters, digits, spaces, apostrophes, hyphens.
@@ -287,6 +291,18 @@ def load_company(path: str | Path) -> Company:
     """Load and check one company profile; raise BankError saying what is wrong."""
     data, place = _read_toml(Path(path))
     table = _table(data, place, COMPANY_KEYS, ("id", "name"))
+    mission_clashes = _strings(table, "mission_clashes", place, plain=True)
+    culture_clashes = _strings(table, "culture_clashes", place, plain=True)
+    # One entry in both lists would fire both clash red flags for one word.
+    in_mission = {entry.casefold(): i for i, entry in enumerate(mission_clashes)}
+    for i, entry in enumerate(culture_clashes):
+        if entry.casefold() in in_mission:
+            raise place["culture_clashes"][i].error(
+                f"{entry!r} is also in mission_clashes[{in_mission[entry.casefold()]}]; "
+                "put it in one list (a word in both counts twice against one answer)"
+            )
+    # `clashes` (deprecated, from before the split) counts in both lists.
+    clashes = _strings(table, "clashes", place, plain=True)
     return Company(
         id=_ident(table, "id", place),
         name=_string(table, "name", place, non_empty=True),
@@ -294,9 +310,19 @@ def load_company(path: str | Path) -> Company:
         values=_strings(table, "values", place),
         culture=_strings(table, "culture", place, plain=True),
         looks_for=_strings(table, "looks_for", place),
-        clashes=_strings(table, "clashes", place, plain=True),
+        clashes=clashes,
         path=str(Path(path).expanduser().resolve()),
+        mission_clashes=_merge(mission_clashes, clashes),
+        culture_clashes=_merge(culture_clashes, clashes),
     )
+
+
+def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """Both lists in order, without repeats (compared ignoring case)."""
+    seen: dict[str, str] = {}
+    for entry in first + second:
+        seen.setdefault(entry.casefold(), entry)
+    return tuple(seen.values())
 
 
 def _sources(bundled: Path, extra_dirs: Iterable, extra_files: Iterable) -> list[list[Path]]:

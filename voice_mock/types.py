@@ -81,5 +81,11 @@ class Company:
     values: tuple[str, ...] = ()
     culture: tuple[str, ...] = ()
     looks_for: tuple[str, ...] = ()
-    clashes: tuple[str, ...] = ()
+    clashes: tuple[str, ...] = ()  # deprecated: counts as both lists below
     path: str = ""
+    # Aims and activities that work against the mission (hunting, for a tiger
+    # charity): judged by `company = "mission_clash"` cues.
+    mission_clashes: tuple[str, ...] = ()
+    # Ways of working the culture rejects (job security, at a trend-setting
+    # boutique): judged by `company = "culture_clash"` cues.
+    culture_clashes: tuple[str, ...] = ()

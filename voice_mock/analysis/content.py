@@ -5,7 +5,15 @@ negative framing. Rule-based: stemmed tokens and phrase lists, no model.
 Company-judged cues (Cue.company):
 - "mission": the cue's own phrases, or the company's mission and values;
 - "culture": the cue's phrases, or the company's culture and looks_for;
-- "clash":   the cue's phrases, or the company's clashes.
+- "mission_clash": the cue's phrases, or the company's mission_clashes
+  (aims that work against the mission: hunting, for a tiger charity);
+- "culture_clash": the cue's phrases, or the company's culture_clashes
+  (ways of working the culture rejects: job security, at a trend-setting
+  boutique);
+- "clash": the cue's phrases, or either list (user banks from before the split).
+A profile's deprecated `clashes` count in both lists. One clash word is enough
+for a clash cue.
+
 A company entry of one or two content words ("customer obsession") matches
 when they occur within a few words of each other (stemmed, stop words
 removed); longer entries and the mission sentence count word by word. A mission/culture point is covered by
@@ -47,6 +55,7 @@ from .hesitation import filler_phrase_spans, is_noun_sort_of
 from .text import NEGATORS, Token, content_stems, find_phrase, is_number, stems, tokenize
 
 NO_COMPANY = "no company profile chosen"
+CLASH_KINDS = frozenset({"mission_clash", "culture_clash", "clash"})
 MAX_PHRASE_ENTRY = 2  # company entries with more content words count word by word
 # Words of a profile sentence that say nothing about the company when counted
 # alone: "working with local communities" should not make every answer that
@@ -233,10 +242,16 @@ def _company_terms(company: Company | None) -> dict[str, list[tuple[str, list[st
     """Entries (text, content stems) per cue kind."""
     if company is None:
         return {}
+    # `clashes` (deprecated) is both lists; the loader already merged it into
+    # them, a Company built in code may not have.
+    mission_clash = _entries([*company.mission_clashes, *company.clashes])
+    culture_clash = _entries([*company.culture_clashes, *company.clashes])
     return {
         "mission": _entries([company.mission, *company.values]),
         "culture": _entries([*company.culture, *company.looks_for]),
-        "clash": _entries(company.clashes),
+        "mission_clash": mission_clash,
+        "culture_clash": culture_clash,
+        "clash": _dedupe(mission_clash + culture_clash),
     }
 
 
@@ -272,7 +287,7 @@ def _cue_evidence(answer: Answer, cue: Cue, terms, min_terms: int) -> list[Evide
     if cue.company and terms:
         matches = _term_matches(answer, terms.get(cue.company, []))
         distinct = {s for _, entry_stems, _ in matches for s in entry_stems}
-        if evidence or cue.company == "clash" or len(distinct) >= min_terms:
+        if evidence or cue.company in CLASH_KINDS or len(distinct) >= min_terms:
             evidence += [answer.evidence(*span) for _, _, span in matches]
     return evidence
 
