@@ -88,10 +88,10 @@ def streaming_run(audio, question, transcriber, settings, realtime) -> dict:
     ui = TimingUI()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        run_interview([question], lambda i, q: array_source(audio, realtime=realtime, trailing_silence_s=5.0),
-                      SilentVoice(), NullPlayer(), transcriber, StreamingVad(), Path(tmp), ui, mode="benchmark",
-                      settings=settings)
-    return {"start": start, "stopped": ui.stopped_at, "feedback": ui.feedback_at}
+        records = run_interview([question], lambda i, q: array_source(audio, realtime=realtime, trailing_silence_s=5.0),
+                                SilentVoice(), NullPlayer(), transcriber, StreamingVad(), Path(tmp), ui,
+                                mode="benchmark", settings=settings)
+    return {"start": start, "stopped": ui.stopped_at, "feedback": ui.feedback_at, "steps": records[0].timings}
 
 
 def one_shot_after_end(audio, question, transcriber) -> float:
@@ -143,7 +143,9 @@ def main() -> None:
                 stream_lat.append(t["feedback"] - t["stopped"])
             waits.append(wait)
             one_lat.append(one_shot_after_end(audio, question, transcriber))
-            print(f"  {label} run {run + 1}: streaming {stream_lat[-1]:.2f} s, one-shot {one_lat[-1]:.2f} s", flush=True)
+            steps = ", ".join(f"{k} {v:.2f}" for k, v in t["steps"].items())
+            print(f"  {label} run {run + 1}: streaming {stream_lat[-1]:.2f} s ({steps}), one-shot {one_lat[-1]:.2f} s",
+                  flush=True)
         rows.append({
             "answer": label, "duration_s": round(duration, 1),
             "streaming_median_s": round(statistics.median(stream_lat), 2), "streaming_worst_s": round(max(stream_lat), 2),

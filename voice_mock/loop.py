@@ -83,6 +83,7 @@ class AnswerRecord:
     recording: Recording | None
     analysis: object | None  # AnswerAnalysis
     skipped: bool = False
+    timings: dict = field(default_factory=dict)  # seconds spent after the answer ended, by step
 
 
 def _session_meta(started: str, bank: str, mode: str, company: Company | None, transcriber, voice_name: str,
@@ -170,14 +171,20 @@ def _ask_one(index, total, question, folder, answers, voice, player, transcriber
         streamer.finish()
         if attempt == settings.max_repeats or not ui.offer_repeat(lines):
             return AnswerRecord(index, question, folder, recording, None, skipped=True)
+    timings = {}
+    clock = time.perf_counter()
     with ui.working("Finishing the transcript"):
         words = streamer.finish()
         if streamer.failed is not None:
             ui.warn(f"transcribing while you spoke failed ({streamer.failed}); transcribed the saved answer instead")
+        timings["transcript_s"] = time.perf_counter() - clock
         analysis = analyze_audio(recording.audio, transcriber, question, company,
                                  response_latency_s=recording.first_speech_s, config=analysis_config, words=words,
                                  vad_probabilities=recording.vad_probabilities)
+        timings["analysis_s"] = time.perf_counter() - clock - timings["transcript_s"]
+    feedback = analysis.feedback.to_dict()
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
-    write_json_atomic(folder / "feedback.json", analysis.feedback.to_dict())
-    ui.feedback(question, analysis.feedback.to_dict())
-    return AnswerRecord(index, question, folder, recording, analysis)
+    write_json_atomic(folder / "feedback.json", feedback)
+    timings["saved_s"] = time.perf_counter() - clock
+    ui.feedback(question, feedback)
+    return AnswerRecord(index, question, folder, recording, analysis, timings=timings)
