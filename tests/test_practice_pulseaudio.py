@@ -84,3 +84,15 @@ def test_practice_on_virtual_microphone_and_speaker(pulse, tmp_path):
     assert feedback["pacing"]["words_per_minute"] > 60
     assert feedback["findings"] is not None and "scores" in feedback
     assert str(sessions[0].name) in output
+
+
+def test_devices_and_a_wrong_device_name(pulse, tmp_path):
+    env = {**pulse.env, "VOICE_MOCK_HOME": str(tmp_path / "home")}
+    from conftest import run_cli
+
+    listed = run_cli("devices", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "pulse" in listed.stdout and "default input" in listed.stdout
+    wrong = run_cli("practice", "--input-device", "no-such-mic", "--voice", "none", env=env)
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert "no input device matches 'no-such-mic'" in wrong.stderr

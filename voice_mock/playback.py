@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .audio import SAMPLE_RATE, AudioError, to_mono_16k
-from .sources import _resolve_device
+from .sources import device_info
 
 
 class SpeakerPlayer:
@@ -13,12 +13,7 @@ class SpeakerPlayer:
         import sounddevice as sd
 
         self._sd = sd
-        self.device = _resolve_device(device, "output")
-        try:
-            info = sd.query_devices(self.device, "output")
-        except Exception as exc:
-            raise AudioError(f"no usable speaker: {exc}") from None
-        self.rate = int(info["default_samplerate"]) or SAMPLE_RATE
+        self.device, self.name, self.rate = device_info(device, "output")
 
     def play(self, audio: np.ndarray) -> None:
         """Play and block until the last sample has been sent to the device."""

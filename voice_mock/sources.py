@@ -54,6 +54,20 @@ def _resolve_device(device, kind: str):
     raise AudioError(f"no {kind} device matches '{device}' (see `voice-mock devices`)")
 
 
+def device_info(device, kind: str) -> tuple[int | None, str, int]:
+    """(index, name, native rate) of an input or output device, or AudioError."""
+    import sounddevice as sd
+
+    index = _resolve_device(device, kind)
+    try:
+        info = sd.query_devices(index, kind)
+    except Exception as exc:
+        what = "microphone" if kind == "input" else "speaker"
+        raise AudioError(f"no usable {what}: {exc}") from None
+    # The device's own rate: many cards refuse 16 kHz.
+    return index, info["name"], int(info["default_samplerate"]) or SAMPLE_RATE
+
+
 class Microphone:
     """A live input stream. The PortAudio callback only copies blocks into a
     queue; everything else happens on the reading thread."""
@@ -62,14 +76,7 @@ class Microphone:
         import sounddevice as sd
 
         self._sd = sd
-        self.device = _resolve_device(device, "input")
-        try:
-            info = sd.query_devices(self.device, "input")
-        except Exception as exc:
-            raise AudioError(f"no usable microphone: {exc}") from None
-        self.name = info["name"]
-        # Record at the device's own rate: many cards refuse 16 kHz.
-        self.rate = int(info["default_samplerate"]) or SAMPLE_RATE
+        self.device, self.name, self.rate = device_info(device, "input")
         self._queue: queue.Queue = queue.Queue()
         self._stream = None
         self.overflows = 0
