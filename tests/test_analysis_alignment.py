@@ -261,3 +261,38 @@ def test_filler_stamped_over_a_collapsed_word_is_not_merged_away():
     fb = analyze(before + [uh, and_] + after, speech, 3.0)
     assert [f.text for f in fb.hesitation.filled_pauses] == ["uh"]
     assert "and" in [w.text for w in fb.words]
+
+
+def test_word_stretched_over_the_start_of_a_held_um_after_it_ends_there():
+    # hard-fillers-in-a-row: "is," (p 0.96) stamped 0.74 s, its end over the
+    # start of the "um" said after it; the rest of the "um" is uncovered.
+    words = say("leadership", 0.0) + [Word("is,", 0.35, 1.1, 0.96)] + say("when I", 1.6)
+    speech = [Interval(0.0, 2.3)]
+    fb = analyze(words, speech, 3.0, steady=[Interval(0.85, 1.3)])
+    (filler,) = fb.hesitation.filled_pauses
+    assert (filler.start, filler.end) == (0.85, 1.6)
+    assert next(w for w in fb.words if w.text == "is,").end == 0.85
+
+
+def test_held_sound_running_on_into_the_next_word_cuts_nothing():
+    # conflict: a steady stretch from inside "by" into "half.": both words
+    # are there, no uncovered voice, no filler.
+    words = [Word("by", 0.0, 0.42, 0.98), Word("half.", 0.42, 0.86, 0.89)]
+    fb = analyze(words, [Interval(0.0, 0.86)], 2.0, steady=[Interval(0.32, 0.56)])
+    assert not fb.hesitation.filled_pauses
+    assert [(w.start, w.end) for w in fb.words] == [(0.0, 0.42), (0.42, 0.86)]
+
+
+def test_fillers_in_a_row_written_once_each_take_a_held_stretch():
+    # "um, uh, um" said in one voiced island, written as a single "um,":
+    # the written one takes the first held stretch, the others are found.
+    before = say("leadership is,", 0.0)  # ends 0.65
+    um = Word("um,", 1.4, 1.4, 0.25)
+    after = say("when I", 2.4)
+    speech = [Interval(0.0, 3.1)]
+    held = [Interval(0.7, 1.0), Interval(1.2, 1.5), Interval(1.7, 2.05)]
+    fb = analyze(before + [um] + after, speech, 4.0, steady=held)
+    spans = [(f.start, f.end) for f in fb.hesitation.filled_pauses]
+    assert spans == [(0.7, 1.0), (1.2, 1.5), (1.7, 2.05)]
+    assert fb.hesitation.filled_pause_count == 3
+    assert fb.hesitation.filled_pauses[0].text == "um"

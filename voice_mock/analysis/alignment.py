@@ -20,7 +20,8 @@ some fillers altogether. The rules, in order:
    silence may move up to `max_snap_s` (words `max_word_snap_s`); a filler
    with its own span in speech only onto an island it overlaps. An island
    holds one item per `min_filler_s`; items sharing one split it in their
-   order; a second filler stamped on a full island is a duplicate ("Ah, um"
+   order, except that fillers take its steady voiced stretches (one each,
+   the ones left over are filled pauses too); a second filler stamped on a full island is a duplicate ("Ah, um"
    for one "um"). Unplaced items stay where they are if they are in speech
    (fillers with lower confidence) and are dropped if they are in silence
    (the filler prompt makes Whisper add extra fillers).
@@ -145,7 +146,12 @@ def align(
     uncovered = subtract(speech_index.intervals, covered)
     result.islands = [iv for iv in uncovered if iv.duration >= cfg.min_island_s]
     movers = collapsed + fillers
-    used, duplicates = _place_on_islands(movers, result.islands, speech_index, cfg)
+    steady_index = IntervalIndex(steady)
+    held = [_held_sounds(island, steady_index, cfg) for island in result.islands]
+    used, duplicates, unclaimed = _place_on_islands(movers, result.islands, held, speech_index, cfg)
+    # Fillers said in a row and written once ("is, um, uh, um," written
+    # "is, um,"): the island's other held stretches are fillers too.
+    result.words += [_guessed_filler(span, cfg.confidence_steady) for span in unclaimed]
     for i, w in enumerate(movers):
         tolerance = cfg.edge_tolerance_s if w.kind == WORD else 0.0
         if i in duplicates:
@@ -156,26 +162,24 @@ def align(
             result.dropped.append(w)
 
     whole = set(speech_index.intervals)
-    steady_index = IntervalIndex(steady)
     for k, island in enumerate(result.islands):
         if k in used:
             continue
-        held = _held_sounds(island, steady_index, cfg)
         confidence = _guess_confidence(island, island in whole, cfg)
-        if held_measured and not held and confidence is not None:
+        if held_measured and not held[k] and confidence is not None:
             # Measured and not held: more likely words Whisper squeezed
             # ("the team" stamped into 0.08 s beside it on hard-restart).
             confidence = min(confidence, cfg.confidence_audio_only)
-        if held and island.duration > cfg.max_unlabelled_island_s:
+        if held[k] and island.duration > cfg.max_unlabelled_island_s:
             # A long untranscribed stretch holding steady voice: the filler
             # is where the voice is held, not the whole stretch.
-            spans = held
-        elif held or confidence is not None:
+            spans = held[k]
+        elif held[k] or confidence is not None:
             spans = [island]
         else:
             spans = []
         for span in spans:
-            result.words.append(_guessed_filler(span, cfg.confidence_steady if held else confidence))
+            result.words.append(_guessed_filler(span, cfg.confidence_steady if held[k] else confidence))
         if not spans and island.duration > cfg.max_unlabelled_island_s:
             result.untranscribed.append(island)
     result.words.sort(key=lambda w: (w.start, w.end))
@@ -213,17 +217,27 @@ def _uncover_absorbed_fillers(
     holds the steady stretch ("out." drifting over a long final vowel) is
     left alone: there would be no time left for the word itself (time left
     counts speech only: drift stretches words over the next silence).
+    Likewise a filler after a word, stretched over by the word's end.
     """
+    starts = sorted(w.start for w in words)
     for s in steady:
         for w in words:
             if w.start - cfg.edge_tolerance_s > s.start:
                 break
             if w.kind != WORD or w.end <= s.start or w.probability is None:
                 continue
+            later = bisect_right(starts, w.start)
+            next_start = starts[later] if later < len(starts) else float("inf")
             doubtful = w.probability < cfg.doubtful_probability
             at_start = s.start - w.start <= cfg.edge_tolerance_s
             if doubtful and at_start and _speech_within(speech, s.end, w.end) >= cfg.min_word_after_filler_s:
                 w.start = s.end
+            elif (s.end > w.end + cfg.edge_tolerance_s and s.end <= next_start + cfg.edge_tolerance_s
+                  and s.start - w.start >= cfg.min_word_after_filler_s):
+                # The held sound begins inside the word and outlasts it into
+                # voice no word covers ("is," stretched over the start of the
+                # "um" after it): the word ends where the holding starts.
+                w.end = s.start
 
 
 def _speech_within(speech: IntervalIndex, start: float, end: float) -> float:
@@ -307,11 +321,12 @@ def _candidate_pairs(
 
 
 def _share_islands(
-    items: list[AlignedWord], islands: list[Interval], pairs, per_item_s: float
+    items: list[AlignedWord], islands: list[Interval], held: list[list[Interval]], pairs, per_item_s: float
 ) -> tuple[dict[int, list[int]], set[int]]:
     """Assign items to islands, nearest pairs first; an island holds one item
-    per `per_item_s` of its length. An item with its own span on an island
-    that is full is a duplicate. Returns ({island: items}, duplicates)."""
+    per `per_item_s` of its length, or per held stretch if it has more. An
+    item with its own span on an island that is full is a duplicate.
+    Returns ({island: items}, duplicates)."""
     assigned: dict[int, list[int]] = {}
     placed: set[int] = set()
     duplicates: set[int] = set()
@@ -319,7 +334,7 @@ def _share_islands(
         if i in placed or i in duplicates:
             continue
         holders = assigned.setdefault(k, [])
-        if len(holders) < max(1, int(islands[k].duration / per_item_s)):
+        if len(holders) < max(1, int(islands[k].duration / per_item_s), len(held[k])):
             holders.append(i)
             placed.add(i)
         elif d == 0.0 and items[i].end > items[i].start and any(items[h].kind == FILLER for h in holders):
@@ -327,31 +342,45 @@ def _share_islands(
     return {k: h for k, h in assigned.items() if h}, duplicates
 
 
-def _retime(items: list[AlignedWord], islands: list[Interval], assigned: dict[int, list[int]]) -> None:
-    """Items sharing an island split it equally, in their original order."""
+def _retime(
+    items: list[AlignedWord], islands: list[Interval], held: list[list[Interval]], assigned: dict[int, list[int]]
+) -> list[Interval]:
+    """Fillers take the island's held stretches in order (where each "um"
+    really is); otherwise items sharing an island split it equally, in
+    their original order. Returns the held stretches no filler took."""
+    unclaimed: list[Interval] = []
     for k, holders in assigned.items():
         holders.sort(key=lambda i: (items[i].start, i))
+        slots = held[k]
+        if slots and len(holders) <= len(slots) and all(items[i].kind == FILLER for i in holders):
+            for i, slot in zip(holders, slots):
+                items[i].start, items[i].end, items[i].retimed = slot.start, slot.end, True
+            unclaimed += slots[len(holders):]
+            continue
         size = islands[k].duration / len(holders)
         for n, i in enumerate(holders):
             w = items[i]
             w.start = islands[k].start + n * size
             w.end = islands[k].end if n == len(holders) - 1 else w.start + size
             w.retimed = True
+    return unclaimed
 
 
 def _place_on_islands(
     items: list[AlignedWord],
     islands: list[Interval],
+    held: list[list[Interval]],
     speech: IntervalIndex,
     cfg: AlignmentConfig,
-) -> tuple[set[int], set[int]]:
+) -> tuple[set[int], set[int], list[Interval]]:
     """Move items onto islands and set the fillers' confidence. An island
     holds one item per `min_filler_s` ("um, uh, um" said in a row is often
     one voiced island); a second filler stamped on a full island ("Ah, um"
-    written for one "um") is a duplicate. Returns (islands used, duplicates)."""
+    written for one "um") is a duplicate. Returns (islands used, duplicates,
+    held stretches of used islands that no filler took)."""
     pairs = _candidate_pairs(items, islands, speech, cfg)
-    assigned, duplicates = _share_islands(items, islands, pairs, cfg.min_filler_s)
-    _retime(items, islands, assigned)
+    assigned, duplicates = _share_islands(items, islands, held, pairs, cfg.min_filler_s)
+    unclaimed = _retime(items, islands, held, assigned)
     for f in items:
         if f.kind != FILLER:
             continue
@@ -361,7 +390,7 @@ def _place_on_islands(
             f.confidence = cfg.confidence_zero_length
         else:
             f.confidence = cfg.confidence_in_speech
-    return set(assigned), duplicates
+    return set(assigned), duplicates, unclaimed
 
 
 def lexical_tokens(words: Sequence[AlignedWord]) -> list[Token]:
