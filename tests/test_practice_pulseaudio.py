@@ -96,3 +96,34 @@ def test_devices_and_a_wrong_device_name(pulse, tmp_path):
     wrong = run_cli("practice", "--input-device", "no-such-mic", "--voice", "none", env=env)
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
     assert "no input device matches 'no-such-mic'" in wrong.stderr
+
+
+def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
+    """Piped input (a script, not a terminal): a line ends the answer; what was said so far is kept."""
+    home = tmp_path / "home"
+    env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voice_mock", "practice", "--question", "why-leaving", "--voice", "none"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )
+    lines: list[str] = []
+    speaker = None
+    try:
+        wait_for(proc, "Listening", lines, timeout=120)
+        speaker = subprocess.Popen(["paplay", "-d", "vmic", str(SAMPLES / "why-leaving.flac")],
+                                   env={**os.environ, **pulse.env})
+        time.sleep(8.0)
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        for p in (proc, speaker):
+            if p is not None and p.poll() is None:
+                p.kill()
+    assert proc.returncode == 0, err
+    session_dir = next((home / "sessions").iterdir())
+    entry = json.loads((session_dir / "session.json").read_text())["answers"][0]
+    assert entry["end_reason"] == "enter"
+    assert 5.0 < entry["duration_s"] < 12.0  # stopped at the line, not at the end of the sample
+    words = json.loads((session_dir / entry["folder"] / "transcript.json").read_text())["words"]
+    assert len(words) >= 8  # the first seconds of the answer were kept and transcribed
