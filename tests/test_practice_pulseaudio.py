@@ -127,3 +127,35 @@ def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
     assert 5.0 < entry["duration_s"] < 12.0  # stopped at the line, not at the end of the sample
     words = json.loads((session_dir / entry["folder"] / "transcript.json").read_text())["words"]
     assert len(words) >= 8  # the first seconds of the answer were kept and transcribed
+
+
+def test_ctrl_c_keeps_what_was_said(pulse, tmp_path):
+    import signal
+
+    home = tmp_path / "home"
+    env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voice_mock", "practice", "--question", "why-leaving", "--voice", "none"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=REPO,
+    )
+    lines: list[str] = []
+    speaker = None
+    try:
+        wait_for(proc, "Listening", lines, timeout=120)
+        speaker = subprocess.Popen(["paplay", "-d", "vmic", str(SAMPLES / "why-leaving.flac")],
+                                   env={**os.environ, **pulse.env})
+        time.sleep(7.0)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        for p in (proc, speaker):
+            if p is not None and p.poll() is None:
+                p.kill()
+    assert "Traceback" not in err, err
+    session_dir = next((home / "sessions").iterdir())
+    session = json.loads((session_dir / "session.json").read_text())
+    assert session["finished"]
+    entry = session["answers"][0]
+    assert entry["end_reason"] == "interrupted"
+    audio = load_audio(session_dir / entry["folder"] / "answer.wav")
+    assert len(audio) / 16000 > 5.0 and rms_dbfs(audio) > -45
