@@ -50,11 +50,14 @@ def inner_pauses(truth: dict) -> list[dict]:
 
 
 def truth_wpm(truth: dict) -> float:
-    """Lexical words a minute from the first to the last speech, as the analysis measures it."""
+    """Lexical words a minute over the answer, as the analysis measures it:
+    from the first sound the person made (a word or a filler) to the last."""
     from .evaluation import normalize_words
 
-    speech = truth["speech"]
-    span = speech[-1]["end"] - speech[0]["start"]
+    spans = truth["speech"] + truth["fillers"]
+    if not spans:
+        return 0.0
+    span = max(s["end"] for s in spans) - min(s["start"] for s in spans)
     return len(normalize_words(truth["text"])) / span * 60 if span > 0 else 0.0
 
 
