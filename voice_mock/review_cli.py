@@ -187,7 +187,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
     from .bank import BankError, find_company, find_question, load_companies
     from .cli import _banks
     from .history import feedback_changes
-    from .pipeline import analyze_measured, speech_from_dict, words_from_dict
+    from .pipeline import analyze_measured, speech_from_dict, steady_from_dict, words_from_dict
     from .session import read_json, write_json_atomic
     from .types import Question
 
@@ -219,7 +219,17 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
         latency = ((old or {}).get("pacing") or {}).get("response_latency_s")
         if latency is None and speech:
             latency = speech[0].start
-        new = analyze_measured(words, speech, duration, question, company, latency).feedback.to_dict()
+        steady = steady_from_dict(transcript)
+        if steady is None and (a["dir"] / "answer.wav").is_file():
+            # A session saved before held sounds were measured: measure them now.
+            from .acoustics import steady_voiced
+            from .audio import AudioError, load_audio
+
+            try:
+                steady = steady_voiced(load_audio(a["dir"] / "answer.wav"), speech)
+            except AudioError:
+                steady = None
+        new = analyze_measured(words, speech, duration, question, company, latency, steady=steady).feedback.to_dict()
         folder = a["dir"]
         if (folder / "feedback.json").is_file():
             (folder / "feedback.json").replace(folder / f"feedback-{stamp}.json")
