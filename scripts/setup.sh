@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything voice-mock needs on Debian/Ubuntu: system packages
 # (as root or with sudo) and a virtual environment in .venv. Safe to re-run.
+# With --test, also what only the tests need (Chromium for the report test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,9 +9,11 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # espeak-ng: the pyttsx3 voice; libportaudio2: sounddevice; pulseaudio and
-# the ALSA pulse plugin: the virtual microphone and speaker the tests use;
-# chromium: the HTML report test.
-PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins chromium"
+# the ALSA pulse plugin: the virtual microphone and speaker the tests use.
+PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins"
+if [ "${1:-}" = "--test" ]; then
+  PACKAGES="$PACKAGES chromium"  # the HTML report opened in a real browser
+fi
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -3,5 +3,5 @@
 # with a virtual microphone and speaker is started by the tests that use it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 exec .venv/bin/python -m pytest -q -rs "$@"
