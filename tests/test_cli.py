@@ -129,3 +129,13 @@ def test_demo_end_to_end_then_replay_and_report(tmp_path):
     replay = run_cli("replay", sessions[0].name, env=env)
     assert replay.returncode == 0, replay.stderr
     assert "Question 3" in replay.stdout and "Transcript" in replay.stdout
+
+
+def test_banks_lists_everything_and_skips_a_broken_user_bank(tmp_path):
+    home = tmp_path / "home"
+    (home / "banks").mkdir(parents=True)
+    (home / "banks" / "bad.toml").write_text('id = "x"\ntitle = "X"\nbogus = 1\n')
+    result = run_cli("banks", env={"VOICE_MOCK_HOME": str(home), "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert "bad.toml: unknown key 'bogus'" in result.stderr
+    assert "career-aspirations" in result.stdout and "tiger-conservation" in result.stdout

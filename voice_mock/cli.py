@@ -100,7 +100,11 @@ def _banks(args, store):
     bank = getattr(args, "bank", None)
     if bank and bank.endswith(".toml"):
         extra_files.append(Path(bank))
-    return load_banks(extra_dirs=[store.data_dir / "banks"], extra_files=extra_files)
+    problems: list = []
+    banks = load_banks(extra_dirs=[store.data_dir / "banks"], extra_files=extra_files, errors=problems)
+    for problem in problems:  # one broken user file should not hide the rest
+        _warn(f"skipped: {problem}")
+    return banks
 
 
 def _company(args, store):
@@ -364,6 +368,8 @@ def cmd_devices(args) -> int:
 def cmd_banks(args) -> int:
     from rich.console import Console
     from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
 
     from .bank import load_companies
 
@@ -373,16 +379,31 @@ def cmd_banks(args) -> int:
     only = _bank_id(args, banks)
     if only and only not in banks:
         raise UsageError(f"unknown bank '{only}' (have: {', '.join(sorted(banks))})")
+
+    def rows(pairs):
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for left, right in pairs:
+            grid.add_row(left, right)
+        console.print(Padding(grid, (0, 0, 0, 4)))
+
     for bank in sorted(banks.values(), key=lambda b: b.id):
         if only and bank.id != only:
             continue
-        console.print(f"[bold]{escape(bank.id)}[/] — {escape(bank.title)} ({len(bank.questions)} questions)")
-        for q in bank.questions:
-            console.print(f"    {escape(q.id):<28} {escape(q.text)}")
-    companies = load_companies(extra_dirs=[store.data_dir / "companies"])
+        points = sum(len(q.talking_points) for q in bank.questions)
+        flags = sum(len(q.red_flags) for q in bank.questions)
+        console.print(f"[bold]{escape(bank.id)}[/] — {escape(bank.title)}: {len(bank.questions)} questions, "
+                      f"{points} talking points, {flags} red flags", emoji=False)
+        if bank.description:
+            console.print(Padding(bank.description, (0, 0, 0, 4)), style="dim", markup=False)
+        rows((q.id, q.text) for q in bank.questions)
+    problems: list = []
+    companies = load_companies(extra_dirs=[store.data_dir / "companies"], errors=problems)
+    for problem in problems:
+        _warn(f"skipped: {problem}")
     console.print("[bold]Company profiles[/] (use with --company):")
-    for c in sorted(companies.values(), key=lambda c: c.id):
-        console.print(f"    {escape(c.id):<28} {escape(c.name)}")
+    rows((c.id, f"{c.name} — {c.mission}" if c.mission else c.name) for c in sorted(companies.values(), key=lambda c: c.id))
     return 0
 
 
