@@ -114,6 +114,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fast", action="store_true", help="feed audio as fast as possible (not real time)")
+    parser.add_argument("--only", choices=[a[0].strip("~ s") for a in ANSWERS], action="append",
+                        help="only answers of about this many seconds (repeatable)")
     args = parser.parse_args()
     realtime = not args.fast
 
@@ -128,6 +130,8 @@ def main() -> None:
 
     rows = []
     for label, ids, qid in ANSWERS:
+        if args.only and label.strip("~ s") not in args.only:
+            continue
         audio, speech_end = build_answer(ids)
         question = find_question(banks, qid)
         duration = len(audio) / SAMPLE_RATE

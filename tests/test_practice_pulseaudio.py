@@ -98,9 +98,10 @@ def test_devices_and_a_wrong_device_name(pulse, tmp_path):
     assert "no input device matches 'no-such-mic'" in wrong.stderr
 
 
-def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
-    """Piped input (a script, not a terminal): a line ends the answer; what was said so far is kept."""
-    home = tmp_path / "home"
+def interrupt_an_answer(pulse, home, interrupt, after_s: float) -> tuple[int, str, dict, object]:
+    """Start `practice`, speak the why-leaving sample into the microphone, and
+    call `interrupt(proc)` `after_s` seconds into the answer. Returns the exit
+    code, stderr, the answer's entry in session.json and the session folder."""
     env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "voice_mock", "practice", "--question", "why-leaving", "--voice", "none"],
@@ -112,17 +113,28 @@ def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
         wait_for(proc, "Listening", lines, timeout=120)
         speaker = subprocess.Popen(["paplay", "-d", "vmic", str(SAMPLES / "why-leaving.flac")],
                                    env={**os.environ, **pulse.env})
-        time.sleep(8.0)
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        out, err = proc.communicate(timeout=120)
+        time.sleep(after_s)
+        interrupt(proc)
+        _, err = proc.communicate(timeout=120)
     finally:
         for p in (proc, speaker):
             if p is not None and p.poll() is None:
                 p.kill()
-    assert proc.returncode == 0, err
     session_dir = next((home / "sessions").iterdir())
-    entry = json.loads((session_dir / "session.json").read_text())["answers"][0]
+    session = json.loads((session_dir / "session.json").read_text())
+    assert session["finished"]
+    return proc.returncode, err, session["answers"][0], session_dir
+
+
+def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
+    """Piped input (a script, not a terminal): a line ends the answer; what was said so far is kept."""
+
+    def press_enter(proc):
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+
+    code, err, entry, session_dir = interrupt_an_answer(pulse, tmp_path / "home", press_enter, after_s=8.0)
+    assert code == 0, err
     assert entry["end_reason"] == "enter"
     assert 5.0 < entry["duration_s"] < 12.0  # stopped at the line, not at the end of the sample
     words = json.loads((session_dir / entry["folder"] / "transcript.json").read_text())["words"]
@@ -132,30 +144,9 @@ def test_a_line_on_stdin_ends_the_answer_like_enter(pulse, tmp_path):
 def test_ctrl_c_keeps_what_was_said(pulse, tmp_path):
     import signal
 
-    home = tmp_path / "home"
-    env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voice_mock", "practice", "--question", "why-leaving", "--voice", "none"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env, cwd=REPO,
-    )
-    lines: list[str] = []
-    speaker = None
-    try:
-        wait_for(proc, "Listening", lines, timeout=120)
-        speaker = subprocess.Popen(["paplay", "-d", "vmic", str(SAMPLES / "why-leaving.flac")],
-                                   env={**os.environ, **pulse.env})
-        time.sleep(7.0)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        for p in (proc, speaker):
-            if p is not None and p.poll() is None:
-                p.kill()
+    code, err, entry, session_dir = interrupt_an_answer(
+        pulse, tmp_path / "home", lambda proc: proc.send_signal(signal.SIGINT), after_s=7.0)
     assert "Traceback" not in err, err
-    session_dir = next((home / "sessions").iterdir())
-    session = json.loads((session_dir / "session.json").read_text())
-    assert session["finished"]
-    entry = session["answers"][0]
     assert entry["end_reason"] == "interrupted"
     audio = load_audio(session_dir / entry["folder"] / "answer.wav")
     assert len(audio) / 16000 > 5.0 and rms_dbfs(audio) > -45

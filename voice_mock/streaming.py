@@ -36,7 +36,7 @@ class SegmentSettings:
     pause_s: float = 0.6  # a silence this long closes a segment
     min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
-    end_guess_s: float = 1.0  # a silence this long may be the end: transcribe speculatively
+    end_guess_s: float = 0.8  # a silence this long may be the end: transcribe speculatively
     threshold: float = 0.5
 
 
