@@ -133,6 +133,11 @@ class WhisperTranscriber:
             word_timestamps=True,
             # Each window decoded on its own: a hallucination cannot seed the next.
             condition_on_previous_text=False,
+            # Re-decode at higher temperatures only for repetition loops (high
+            # compression ratio), not for low confidence: low confidence is
+            # mostly a hallucinated tail after the last word, which five more
+            # decodes (1+ s) do not save and the hallucination guards drop.
+            log_prob_threshold=None,
             # Skip long silences, where Whisper invents "Thank you."; short
             # pauses stay in (the analysis measures them on the audio).
             vad_filter=True,
