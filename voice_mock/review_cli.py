@@ -219,17 +219,19 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
         latency = ((old or {}).get("pacing") or {}).get("response_latency_s")
         if latency is None and speech:
             latency = speech[0].start
-        steady = steady_from_dict(transcript)
-        if steady is None and (a["dir"] / "answer.wav").is_file():
-            # A session saved before held sounds were measured: measure them now.
-            from .acoustics import steady_voiced
-            from .audio import AudioError, load_audio
+        with ui.working(f"Re-analysing question {a.get('index')}"):
+            steady = steady_from_dict(transcript)
+            if steady is None and (a["dir"] / "answer.wav").is_file():
+                # A session saved before held sounds were measured: measure them now.
+                from .acoustics import steady_voiced
+                from .audio import AudioError, load_audio
 
-            try:
-                steady = steady_voiced(load_audio(a["dir"] / "answer.wav"), speech)
-            except AudioError:
-                steady = None
-        new = analyze_measured(words, speech, duration, question, company, latency, steady=steady).feedback.to_dict()
+                try:
+                    steady = steady_voiced(load_audio(a["dir"] / "answer.wav"), speech)
+                except AudioError:
+                    steady = None
+            new = analyze_measured(words, speech, duration, question, company, latency,
+                                   steady=steady).feedback.to_dict()
         folder = a["dir"]
         if (folder / "feedback.json").is_file():
             (folder / "feedback.json").replace(folder / f"feedback-{stamp}.json")
