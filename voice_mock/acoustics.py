@@ -78,10 +78,19 @@ def mel_filterbank(n_mels: int, n_fft: int, rate: int, low_hz: float = 80.0, hig
     return bank
 
 
-def _windowed_frames(audio: np.ndarray, s: SteadySettings, rate: int) -> np.ndarray:
+CHUNK_FRAMES = 2000  # 20 s of frames at a time: bounds memory on long answers
+
+
+def _windowed_frames(audio: np.ndarray, s: SteadySettings, rate: int, rows=slice(None)) -> np.ndarray:
+    """Windowed copies of the frames `rows` of a strided view (no copy of the rest)."""
     frame = int(s.frame_s * rate)
-    x = _frames(np.asarray(audio, dtype=np.float32), frame, int(s.hop_s * rate))
+    x = _frames(np.asarray(audio, dtype=np.float32), frame, int(s.hop_s * rate))[rows]
     return (x - x.mean(axis=1, keepdims=True)) * np.hanning(frame).astype(np.float32)
+
+
+def _frame_count(audio: np.ndarray, s: SteadySettings, rate: int) -> int:
+    frame, hop = int(s.frame_s * rate), int(s.hop_s * rate)
+    return 1 + (len(audio) - frame) // hop if len(audio) >= frame else 0
 
 
 def _power(x: np.ndarray, n_fft: int) -> np.ndarray:
@@ -151,10 +160,16 @@ def steady_voiced(
     inside `speech` when it is given (VAD intervals). Seconds from the start
     of `audio`."""
     s = settings or SteadySettings()
-    x = _windowed_frames(audio, s, rate)
-    if not len(x):
+    n = _frame_count(audio, s, rate)
+    if not n:
         return []
-    level, shape = spectral_shape(_power(x, x.shape[1]), s, rate)
+    # Chunk by chunk: a 2-minute answer as one FFT matrix cost ~90 MB.
+    parts = []
+    for first in range(0, n, CHUNK_FRAMES):
+        x = _windowed_frames(audio, s, rate, slice(first, first + CHUNK_FRAMES))
+        parts.append(spectral_shape(_power(x, x.shape[1]), s, rate))
+    level = np.concatenate([p[0] for p in parts])
+    shape = np.concatenate([p[1] for p in parts])
     hop = s.hop_s
     centre = np.arange(len(level)) * hop + s.frame_s / 2
     steady = level > level.max() - s.max_below_peak_db
@@ -167,7 +182,9 @@ def steady_voiced(
         steady &= inside
     # Voicing last and only where still needed: it is the costly part.
     candidates = np.flatnonzero(steady)
-    steady[candidates] = voicing(x[candidates], s, rate) >= s.min_voicing
+    for first in range(0, len(candidates), CHUNK_FRAMES):
+        rows = candidates[first : first + CHUNK_FRAMES]
+        steady[rows] = voicing(_windowed_frames(audio, s, rate, rows), s, rate) >= s.min_voicing
     bridge = int(round(s.bridge_s / hop))
     runs: list[list[int]] = []
     for a, b in _runs(steady):
