@@ -75,7 +75,13 @@ def where(times: Sequence[float], span: Interval | None) -> str:
 
 def _quote(items: Iterable[str], limit: int = 3) -> str:
     counts = Counter(items).most_common(limit)
-    return ", ".join(f"'{text}' {n} time{'s' if n != 1 else ''}" for text, n in counts)
+    return ", ".join(f"{_said(text)} {n} time{'s' if n != 1 else ''}" for text, n in counts)
+
+
+def _said(text: str) -> str:
+    # A filler heard on the audio but not written by the speech model has no
+    # spelling; name it as a person would.
+    return "an 'um'-like sound" if text == "[um?]" else f"'{text}'"
 
 
 def _severity_by_rate(rate: float, low: float, medium: float, high: float) -> str | None:
