@@ -1,7 +1,6 @@
 """Steady voiced stretches on synthetic sounds: held vowels found, changing
 sounds, noise and quiet voice not; fast enough to run after the answer."""
 
-import time
 
 import numpy as np
 import pytest
@@ -77,17 +76,12 @@ def test_silence_and_scraps_give_nothing():
     assert steady_voiced(np.zeros(0, dtype=np.float32)) == []
 
 
-def test_two_minutes_take_well_under_the_latency_budget():
-    # Issue 5: feedback within ~1 s of the end of the answer on 2 cores.
-    # Measured 0.1-0.14 s per 2 minutes; the bound leaves room for a busy machine.
+def test_two_minutes_in_chunks_find_every_held_vowel():
+    # Longer than one processing chunk (20 s): held vowels on chunk edges are
+    # found like the others. (Speed is measured by benchmarks/latency.py.)
     audio = np.tile(np.concatenate([syllables(2.0), vowel(0.4), silence(0.6)]), 40)
     speech = [Interval(0.0, len(audio) / RATE)]
-    times = []
-    for _ in range(3):  # the best of three: other processes share the cores
-        start = time.perf_counter()
-        found = steady_voiced(audio, speech)
-        times.append(time.perf_counter() - start)
-    assert min(times) < 0.5
+    found = steady_voiced(audio, speech)
     assert len(found) == 40
 
 

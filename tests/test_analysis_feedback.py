@@ -1,7 +1,6 @@
 """The JSON contract, configuration, ranking, scores and edge cases."""
 
 import json
-import time
 
 import pytest
 from test_analysis_helpers import say, speech_of
@@ -118,7 +117,7 @@ def test_question_and_company_none():
     assert fb.content.company.judged is False
 
 
-def test_ten_minute_answer_is_fast():
+def test_ten_minute_answer():
     sentence = "So um I think we we built the, like, data platform and then it scaled well."
     words, speech = [], []
     t = 0.0
@@ -128,11 +127,8 @@ def test_ten_minute_answer_is_fast():
         speech += speech_of(chunk)
         t = chunk[-1].end + 0.6
     words.append(Word("Thanks", 605.0, 605.5))
-    started = time.perf_counter()
-    fb = analyze(words, speech, 610.0, QUESTION)
-    elapsed = time.perf_counter() - started
+    fb = analyze(words, speech, 610.0, QUESTION)  # speed: benchmarks/latency.py
     assert len(fb.words) > 1500
-    assert elapsed < 3.0, f"analysis of a 10-minute answer took {elapsed:.1f} s"
     assert 55 <= len(fb.pacing.windows) <= 60
     assert fb.hesitation.filled_pause_count > 100
     assert "Thanks" not in fb.transcript
