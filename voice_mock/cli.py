@@ -238,7 +238,7 @@ def cmd_demo(args) -> int:
 
 def cmd_practice(args) -> int:
     from .loop import LineListener, run_interview
-    from .playback import SpeakerPlayer
+    from .playback import NullPlayer, SpeakerPlayer
     from .render import ConsoleUI
     from .sources import Microphone
     from .tts import SpeakerChain
@@ -262,8 +262,6 @@ def cmd_practice(args) -> int:
     def answers(i, q):
         mic.drain()  # the question's own echo is not the answer
         return mic.blocks()
-
-    from .playback import NullPlayer
 
     with mic:
         records = run_interview(questions, answers, SpeakerChain(args.voice, warn=_warn), player or NullPlayer(),

@@ -83,6 +83,7 @@ class AnswerRecord:
     recording: Recording | None
     analysis: object | None  # AnswerAnalysis
     skipped: bool = False
+    feedback: dict | None = None  # analysis.feedback as saved (serialised once)
     timings: dict = field(default_factory=dict)  # seconds spent after the answer ended, by step
 
 
@@ -141,7 +142,7 @@ def run_interview(
                 entry["end_reason"] = record.recording.end_reason
                 entry["duration_s"] = round(record.recording.duration_s, 2)
             if record.analysis is not None:
-                entry["scores"] = record.analysis.feedback.to_dict().get("scores")
+                entry["scores"] = record.feedback.get("scores")
             saved.append(entry)
             save_meta(False)
             if record.recording is not None and record.recording.end_reason == INTERRUPTED:
@@ -187,4 +188,4 @@ def _ask_one(index, total, question, folder, answers, voice, player, transcriber
     write_json_atomic(folder / "feedback.json", feedback)
     timings["saved_s"] = time.perf_counter() - clock
     ui.feedback(question, feedback)
-    return AnswerRecord(index, question, folder, recording, analysis, timings=timings)
+    return AnswerRecord(index, question, folder, recording, analysis, timings=timings, feedback=feedback)

@@ -124,7 +124,7 @@ class ConsoleUI:
             if r.analysis is None:
                 table.add_row(str(r.index), escape(r.question.id), "-", "-", "-", "skipped")
                 continue
-            fb = r.analysis.feedback.to_dict()
+            fb = r.feedback
             pacing, scores = fb.get("pacing", {}), fb.get("scores", {})
             wpm = pacing.get("words_per_minute")
             table.add_row(

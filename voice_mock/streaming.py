@@ -181,6 +181,3 @@ class SegmentingTranscriber:
         start, end = segment.span_to_transcribe()
         return audio[start:end]
 
-    @property
-    def pending(self) -> int:
-        return self._jobs.qsize()
