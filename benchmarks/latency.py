@@ -32,16 +32,16 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from voice_mock.audio import SAMPLE_RATE, load_audio  # noqa: E402
-from voice_mock.bank import find_question, load_banks  # noqa: E402
-from voice_mock.endpoint import EndpointSettings  # noqa: E402
-from voice_mock.loop import LoopSettings, run_interview  # noqa: E402
-from voice_mock.pipeline import analyze_audio  # noqa: E402
-from voice_mock.playback import NullPlayer  # noqa: E402
-from voice_mock.sources import array_source  # noqa: E402
-from voice_mock.transcriber import WhisperTranscriber  # noqa: E402
-from voice_mock.tts import SilentVoice  # noqa: E402
-from voice_mock.vad import StreamingVad, speech_intervals  # noqa: E402
+from voice_mock.audio.formats import SAMPLE_RATE, load_audio  # noqa: E402
+from voice_mock.banks import find_question, load_banks  # noqa: E402
+from voice_mock.audio.endpoint import EndpointSettings  # noqa: E402
+from voice_mock.interview.loop import LoopSettings, run_interview  # noqa: E402
+from voice_mock.interview.pipeline import analyze_audio  # noqa: E402
+from voice_mock.audio.playback import NullPlayer  # noqa: E402
+from voice_mock.audio.sources import array_source  # noqa: E402
+from voice_mock.speech.transcriber import WhisperTranscriber  # noqa: E402
+from voice_mock.speech.tts import SilentVoice  # noqa: E402
+from voice_mock.audio.vad import StreamingVad, speech_intervals  # noqa: E402
 
 SAMPLES = REPO / "samples"
 # (label, sample ids joined into one answer, question)

@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from voice_mock.audio import SAMPLE_RATE, load_audio  # noqa: E402
-from voice_mock.transcriber import WhisperSettings, WhisperTranscriber, available_cores  # noqa: E402
+from voice_mock.audio.formats import SAMPLE_RATE, load_audio  # noqa: E402
+from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber, available_cores  # noqa: E402
 
 
 def main() -> None:

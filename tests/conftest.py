@@ -35,7 +35,7 @@ def tone(seconds: float, freq: float = 220.0, amp: float = 0.3, rate: int = 1600
 @pytest.fixture(scope="session")
 def espeak_speech(tmp_path_factory):
     """Real speech made on the spot by espeak-ng, 16 kHz mono float32."""
-    from voice_mock.audio import load_audio
+    from voice_mock.audio.formats import load_audio
 
     if not shutil.which("espeak-ng"):
         pytest.fail("espeak-ng is not installed (scripts/setup.sh installs it)")
@@ -47,7 +47,7 @@ def espeak_speech(tmp_path_factory):
 @pytest.fixture(scope="session")
 def whisper():
     """The bundled tiny.en, loaded once for the whole run."""
-    from voice_mock.transcriber import WhisperTranscriber
+    from voice_mock.speech.transcriber import WhisperTranscriber
 
     transcriber = WhisperTranscriber()
     transcriber.warm_up()

@@ -12,8 +12,8 @@ import math
 import pytest
 from conftest import SAMPLES
 
-from voice_mock.bank import load_banks
-from voice_mock.evaluate import evaluate
+from voice_mock.banks import load_banks
+from voice_mock.evaluation.runner import evaluate
 
 pytestmark = pytest.mark.model
 

@@ -5,8 +5,8 @@ sounds, noise and quiet voice not; fast enough to run after the answer."""
 import numpy as np
 import pytest
 
-from voice_mock.acoustics import steady_voiced
-from voice_mock.pipeline import AnswerAnalysis, steady_from_dict
+from voice_mock.speech.acoustics import steady_voiced
+from voice_mock.interview.pipeline import AnswerAnalysis, steady_from_dict
 from voice_mock.types import Interval
 
 RATE = 16000

@@ -181,7 +181,7 @@ def test_doubtful_word_grazing_the_end_of_speech_is_dropped():
     assert not align(sure, [Interval(14.7, 16.608)], 17.1).dropped  # Whisper was sure
 
 
-# -- steady voiced stretches (voice_mock.acoustics) -------------------------
+# -- steady voiced stretches (voice_mock.speech.acoustics) -------------------------
 
 
 def test_doubtful_word_stretched_over_a_held_um_gives_it_back():

@@ -3,7 +3,7 @@ import wave
 import numpy as np
 import pytest
 
-from voice_mock.audio import AudioError, StreamingWavWriter, load_audio, to_mono_16k, write_wav
+from voice_mock.audio.formats import AudioError, StreamingWavWriter, load_audio, to_mono_16k, write_wav
 from conftest import tone
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from voice_mock.bank import (
+from voice_mock.banks import (
     BUNDLED_PROMPTS,
     BankError,
     find_company,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import SAMPLES, run_cli
-from voice_mock.audio import write_wav
+from voice_mock.audio.formats import write_wav
 
 
 def assert_one_line_error(result, code, *needles):

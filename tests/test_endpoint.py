@@ -1,4 +1,4 @@
-from voice_mock.endpoint import FINISHED, MAX_LENGTH, NO_SPEECH, EndpointDetector, EndpointSettings
+from voice_mock.audio.endpoint import FINISHED, MAX_LENGTH, NO_SPEECH, EndpointDetector, EndpointSettings
 
 FRAME = 0.032
 

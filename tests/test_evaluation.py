@@ -1,4 +1,4 @@
-"""Tests of voice_mock.evaluation on hand-made data, and of samples/ against its ground truth."""
+"""Tests of voice_mock.evaluation.metrics on hand-made data, and of samples/ against its ground truth."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_mock.evaluation import (
+from voice_mock.evaluation.metrics import (
     as_interval,
     load_ground_truth,
     match_spans,

@@ -6,14 +6,14 @@ import threading
 
 import numpy as np
 
-from voice_mock.endpoint import EndpointSettings
-from voice_mock.loop import LineListener, LoopSettings, run_interview
-from voice_mock.playback import NullPlayer
-from voice_mock.render import ConsoleUI
-from voice_mock.sources import array_source
-from voice_mock.tts import SilentVoice
+from voice_mock.audio.endpoint import EndpointSettings
+from voice_mock.interview.loop import LineListener, LoopSettings, run_interview
+from voice_mock.audio.playback import NullPlayer
+from voice_mock.cli.render import ConsoleUI
+from voice_mock.audio.sources import array_source
+from voice_mock.speech.tts import SilentVoice
 from voice_mock.types import Question, Word
-from voice_mock.vad import StreamingVad
+from voice_mock.audio.vad import StreamingVad
 from rich.console import Console
 
 

@@ -10,10 +10,10 @@ HEAVY = ("faster_whisper", "ctranslate2", "sounddevice", "pyttsx3", "onnxruntime
 def test_help_imports_nothing_heavy():
     code = (
         "import sys, contextlib, io\n"
-        "import voice_mock, voice_mock.cli\n"
+        "import voice_mock, voice_mock.cli.main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
-        "        voice_mock.cli.main(['--help'])\n"
+        "        voice_mock.cli.main.main(['--help'])\n"
         "    except SystemExit:\n"
         "        pass\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"

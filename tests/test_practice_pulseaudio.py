@@ -13,8 +13,8 @@ import pytest
 
 from conftest import REPO, SAMPLES
 from pulse import PulseServer
-from voice_mock.audio import load_audio, rms_dbfs
-from voice_mock.evaluation import word_error_rate
+from voice_mock.audio.formats import load_audio, rms_dbfs
+from voice_mock.evaluation.metrics import word_error_rate
 
 pytestmark = [pytest.mark.audio, pytest.mark.model]
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from voice_mock.audio import load_audio
-from voice_mock.endpoint import EndpointSettings
-from voice_mock.recorder import ENTER, SOURCE_ENDED, record_answer
-from voice_mock.sources import array_source
-from voice_mock.vad import StreamingVad, speech_intervals
+from voice_mock.audio.formats import load_audio
+from voice_mock.audio.endpoint import EndpointSettings
+from voice_mock.audio.recorder import ENTER, SOURCE_ENDED, record_answer
+from voice_mock.audio.sources import array_source
+from voice_mock.audio.vad import StreamingVad, speech_intervals
 
 
 class StopAfter:

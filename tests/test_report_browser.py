@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO
 from test_review import GOOD, make_session, make_words
 
-from voice_mock.report import write_session_report
+from voice_mock.review.report_html import write_session_report
 
 ARTIFACTS = REPO / "test-artifacts"
 

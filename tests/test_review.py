@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from voice_mock import history, report
+from voice_mock.review import history
+from voice_mock.review import report_html as report
 from voice_mock.analysis import analyze
-from voice_mock.bank import load_banks
-from voice_mock.cli import main
-from voice_mock.history import load_all, load_checked
-from voice_mock.review_cli import follow_words, retry_questions
-from voice_mock.session import Store, write_json_atomic
+from voice_mock.banks import load_banks
+from voice_mock.cli.main import main
+from voice_mock.review.history import load_all, load_checked
+from voice_mock.cli.review import follow_words, retry_questions
+from voice_mock.review.session import Store, write_json_atomic
 from voice_mock.types import Interval, Word
 
 QUESTION_ID = "career-aspirations"
@@ -49,7 +50,7 @@ def speech_of(words: list[Word]) -> list[Interval]:
 
 def make_session(home: Path, sid: str, answers=None, company=None) -> Path:
     """A session folder as `practice` writes it. answers: [(question_id, question text, words)]."""
-    from voice_mock.bank import find_question
+    from voice_mock.banks import find_question
 
     banks = load_banks()
     answers = answers or [(QUESTION_ID, None, make_words(GOOD))]
@@ -309,8 +310,8 @@ def test_replay_shows_a_session(capsys):
 def test_play_answer_prints_words_as_heard_without_markup(tmp_path):
     from rich.console import Console
 
-    from voice_mock.render import ConsoleUI
-    from voice_mock.review_cli import play_answer
+    from voice_mock.cli.render import ConsoleUI
+    from voice_mock.cli.review import play_answer
 
     path = make_session(home(), "20260101-100000-play", [(QUESTION_ID, None, make_words("[bold]odd[/] words here ok", start=0.0, step=0.05))])
     answer = load_checked(path)[0]["answers"][0]
@@ -330,9 +331,9 @@ def test_play_answer_prints_words_as_heard_without_markup(tmp_path):
 def test_play_answer_raises_player_errors_in_the_caller():
     import pytest
 
-    from voice_mock.audio import AudioError
-    from voice_mock.render import ConsoleUI
-    from voice_mock.review_cli import play_answer
+    from voice_mock.audio.formats import AudioError
+    from voice_mock.cli.render import ConsoleUI
+    from voice_mock.cli.review import play_answer
 
     path = make_session(home(), "20260101-100000-fail")
     answer = load_checked(path)[0]["answers"][0]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from voice_mock.analysis import analyze_text
-from voice_mock.bank import load_banks, load_companies
+from voice_mock.banks import load_banks, load_companies
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = load_banks()

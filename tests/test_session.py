@@ -3,7 +3,7 @@ import json
 import pytest
 
 from voice_mock.errors import UsageError
-from voice_mock.session import SessionError, Store, load_session, write_json_atomic
+from voice_mock.review.session import SessionError, Store, load_session, write_json_atomic
 
 
 def make_session(store, name="20260101-000000-demo"):

@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 
 from conftest import SAMPLES
-from voice_mock.audio import load_audio
-from voice_mock.evaluation import normalize_words, word_error_rate
-from voice_mock.sources import array_source
-from voice_mock.streaming import SegmentingTranscriber, SegmentSettings
+from voice_mock.audio.formats import load_audio
+from voice_mock.evaluation.metrics import normalize_words, word_error_rate
+from voice_mock.audio.sources import array_source
+from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
 from voice_mock.types import Word
-from voice_mock.vad import StreamingVad, intervals_from_probabilities, speech_probabilities
+from voice_mock.audio.vad import StreamingVad, intervals_from_probabilities, speech_probabilities
 
 
 def stream(audio, transcriber, settings=None):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from voice_mock.tts import SpeakerChain, VoiceError, _check
+from voice_mock.speech.tts import SpeakerChain, VoiceError, _check
 
 # The text FIELD-NOTES §2 saw pyttsx3 2.99 silently fail on.
 HARD_TEXT = (

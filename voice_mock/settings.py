@@ -18,8 +18,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .endpoint import EndpointSettings
-from .errors import UsageError
+from voice_mock.audio.endpoint import EndpointSettings
+from voice_mock.errors import UsageError
 
 CONFIG_NAME = "config.toml"
 
@@ -57,7 +57,7 @@ def load_user_config(path: Path | None, data_dir: Path) -> UserConfig:
     for key, value in endpoint.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise UsageError(f"{path}: endpoint.{key}: must be a positive number")
-    from .analysis.config import AnalysisConfig
+    from voice_mock.analysis.config import AnalysisConfig
 
     try:
         analysis = AnalysisConfig.from_dict(data)

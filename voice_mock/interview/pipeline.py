@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .acoustics import steady_voiced
-from .audio import SAMPLE_RATE
-from .types import Company, Interval, Question, Word
-from .vad import intervals_from_probabilities, speech_intervals
+from voice_mock.speech.acoustics import steady_voiced
+from voice_mock.audio.formats import SAMPLE_RATE
+from voice_mock.types import Company, Interval, Question, Word
+from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals
 
 
 @dataclass
@@ -63,7 +63,7 @@ def analyze_measured(
     config=None,
     steady: list[Interval] | None = None,
 ) -> AnswerAnalysis:
-    from .analysis import analyze
+    from voice_mock.analysis import analyze
 
     feedback = analyze(
         words, speech, duration_s, question=question, company=company,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import BLOCK_SIZE, SAMPLE_RATE
-from .types import Interval
+from .formats import BLOCK_SIZE, SAMPLE_RATE
+from voice_mock.types import Interval
 
 FRAME = 512  # Silero's window at 16 kHz (32 ms)
 CONTEXT = 64  # samples of the previous frame the model sees, as faster-whisper feeds it

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import UsageError, VoiceMockError
+from voice_mock.errors import UsageError, VoiceMockError
 
 
 def add_parsers(sub, common) -> None:
@@ -47,14 +47,14 @@ def add_parsers(sub, common) -> None:
 
 
 def _store(args):
-    from .cli import _store as store
+    from .main import _store as store
 
     return store(args)
 
 
 def _load(store, ref: str) -> dict:
     """A session by reference, or a one-line error when it cannot be used."""
-    from .history import load_checked
+    from voice_mock.review.history import load_checked
 
     session, problem = load_checked(store.resolve(ref))
     if session is None:
@@ -95,7 +95,7 @@ def cmd_replay(args) -> int:
                      f"{session.get('started', '?')} · {session.get('mode', '?')} · model {session.get('model', '?')}")
     player = None
     if args.play:
-        from .playback import SpeakerPlayer
+        from voice_mock.audio.playback import SpeakerPlayer
 
         player = SpeakerPlayer(args.output_device)
     answers = session["answers"]
@@ -120,7 +120,7 @@ def cmd_replay(args) -> int:
 
 def play_answer(player, answer: dict, ui) -> None:
     """The question (blocking), then the answer with its words printed as they are heard."""
-    from .audio import load_audio
+    from voice_mock.audio.formats import load_audio
 
     question, recording = answer["dir"] / "question.wav", answer["dir"] / "answer.wav"
     if question.is_file():
@@ -184,12 +184,12 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
     """New feedback from each saved transcript; the old file kept beside it; changes shown."""
     from rich.markup import escape
 
-    from .bank import BankError, find_company, find_question, load_companies
-    from .cli import _banks
-    from .history import feedback_changes
-    from .pipeline import analyze_measured, speech_from_dict, steady_from_dict, words_from_dict
-    from .session import read_json, write_json_atomic
-    from .types import Question
+    from voice_mock.banks import BankError, find_company, find_question, load_companies
+    from .main import _banks
+    from voice_mock.review.history import feedback_changes
+    from voice_mock.interview.pipeline import analyze_measured, speech_from_dict, steady_from_dict, words_from_dict
+    from voice_mock.review.session import read_json, write_json_atomic
+    from voice_mock.types import Question
 
     banks = _banks(_NoBank(), store)
     company = None
@@ -223,8 +223,8 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
             steady = steady_from_dict(transcript)
             if steady is None and (a["dir"] / "answer.wav").is_file():
                 # A session saved before held sounds were measured: measure them now.
-                from .acoustics import steady_voiced
-                from .audio import AudioError, load_audio
+                from voice_mock.speech.acoustics import steady_voiced
+                from voice_mock.audio.formats import AudioError, load_audio
 
                 try:
                     steady = steady_voiced(load_audio(a["dir"] / "answer.wav"), speech)
@@ -251,7 +251,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
                 entry["scores"] = scores[entry["index"]]
                 entry["reanalyzed"] = stamp
         write_json_atomic(meta_path, meta)
-        from .report import REPORT_FILE, write_session_report
+        from voice_mock.review.report_html import REPORT_FILE, write_session_report
 
         if (session["path"] / REPORT_FILE).is_file():  # a stale report would contradict the new feedback
             write_session_report(session["path"])
@@ -271,7 +271,7 @@ def cmd_history(args) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from .history import load_all, summarize, trends
+    from voice_mock.review.history import load_all, summarize, trends
 
     store = _store(args)
     sessions, problems = load_all(store)
@@ -290,7 +290,7 @@ def cmd_history(args) -> int:
     for p in problems:
         console.print(f"[yellow]{escape(p)}[/]")
     if args.html:
-        from .report import history_html
+        from voice_mock.review.report_html import history_html
 
         where = _write(args.html, history_html(summaries, trend_list, problems, page=args.html))
         console.print(f"Progress page written to [bold]{escape(where)}[/]")
@@ -329,7 +329,7 @@ def cmd_compare(args) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from .history import compare_rows, parse_take
+    from voice_mock.review.history import compare_rows, parse_take
 
     store = _store(args)
     takes = []
@@ -360,7 +360,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import export_json, session_markdown, write_session_report
+    from voice_mock.review.report_html import export_json, session_markdown, write_session_report
 
     store = _store(args)
     session = _load(store, args.session)
@@ -391,9 +391,9 @@ def retry_questions(store, ref: str, banks) -> list:
     A question no longer in the banks is asked again from its saved text
     (its talking points are then unknown).
     """
-    from .bank import BankError, find_question
-    from .history import parse_take
-    from .types import Question
+    from voice_mock.banks import BankError, find_question
+    from voice_mock.review.history import parse_take
+    from voice_mock.types import Question
 
     n = None
     if ":" in ref and ref.rpartition(":")[2].isdigit():

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .audio import BLOCK_SIZE, SAMPLE_RATE, AudioError, to_mono_16k
+from .formats import BLOCK_SIZE, SAMPLE_RATE, AudioError, to_mono_16k
 
 
 def array_source(audio: np.ndarray, realtime: bool = False, trailing_silence_s: float = 0.0) -> Iterator[np.ndarray]:

@@ -13,12 +13,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .audio import load_audio
-from .evaluation import (
+from voice_mock.audio.formats import load_audio
+from .metrics import (
     load_ground_truth, match_spans, pause_recall, precision_recall, relative_error, word_error_rate,
     words_in_silence,
 )
-from .types import Interval, Word
+from voice_mock.types import Interval, Word
 
 
 @dataclass
@@ -52,7 +52,7 @@ def inner_pauses(truth: dict) -> list[dict]:
 def truth_wpm(truth: dict) -> float:
     """Lexical words a minute over the answer, as the analysis measures it:
     from the first sound the person made (a word or a filler) to the last."""
-    from .evaluation import normalize_words
+    from .metrics import normalize_words
 
     spans = truth["speech"] + truth["fillers"]
     if not spans:
@@ -87,13 +87,13 @@ def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
     """The practice path on a file: recorder, live VAD, streaming transcription, analysis."""
     import tempfile
 
-    from .bank import find_question
-    from .endpoint import EndpointSettings
-    from .pipeline import analyze_audio
-    from .recorder import record_answer
-    from .sources import array_source
-    from .streaming import SegmentingTranscriber
-    from .vad import StreamingVad
+    from voice_mock.banks import find_question
+    from voice_mock.audio.endpoint import EndpointSettings
+    from voice_mock.interview.pipeline import analyze_audio
+    from voice_mock.audio.recorder import record_answer
+    from voice_mock.audio.sources import array_source
+    from voice_mock.speech.streaming import SegmentingTranscriber
+    from voice_mock.audio.vad import StreamingVad
 
     audio = load_audio(flac)
     streamer = SegmentingTranscriber(transcriber)

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from .audio import write_wav
-from .endpoint import NO_SPEECH, EndpointSettings
+from voice_mock import __version__
+from voice_mock.audio.formats import write_wav
+from voice_mock.audio.endpoint import NO_SPEECH, EndpointSettings
 from .pipeline import analyze_audio
-from .recorder import INTERRUPTED, Recording, record_answer
-from .session import answer_dir, write_json_atomic
-from .streaming import SegmentingTranscriber
-from .types import Company, Question
+from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
+from voice_mock.review.session import answer_dir, write_json_atomic
+from voice_mock.speech.streaming import SegmentingTranscriber
+from voice_mock.types import Company, Question
 
 # An answer source gives, for each question, an iterator of audio blocks.
 AnswerSource = Callable[[int, Question], Iterator[np.ndarray]]

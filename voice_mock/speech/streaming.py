@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
-from .types import Word
+from voice_mock.audio.formats import SAMPLE_RATE
+from voice_mock.types import Word
 
 log = logging.getLogger("voice_mock.streaming")
 

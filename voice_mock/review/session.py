@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError, VoiceMockError
+from voice_mock.errors import UsageError, VoiceMockError
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SESSION_FILE = "session.json"

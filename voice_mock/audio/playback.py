@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, AudioError, to_mono_16k
+from .formats import SAMPLE_RATE, AudioError, to_mono_16k
 from .sources import device_info
 
 

@@ -202,7 +202,7 @@ def trend(name: str, values: list[float | None]) -> Trend:
 
 def _pace_verdict(before: float, after: float) -> str:
     """Pace has no better direction: only closer to the target band is better."""
-    from .analysis import AnalysisConfig
+    from voice_mock.analysis import AnalysisConfig
 
     p = AnalysisConfig().pacing
     off = lambda wpm: max(p.target_low_wpm - wpm, wpm - p.target_high_wpm, 0.0)

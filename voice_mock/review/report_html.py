@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .history import MEASURES, SessionSummary, Trend, fmt_measure, summarize
-from .render import fmt_time
+from voice_mock.cli.render import fmt_time
 from .session import load_session
 
 REPORT_FILE = "report.html"

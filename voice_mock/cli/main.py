@@ -9,10 +9,10 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import UsageError, VoiceMockError
+from voice_mock import __version__
+from voice_mock.errors import UsageError, VoiceMockError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES_DIR = REPO_ROOT / "samples"
 
 
@@ -71,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     _common(p)
 
-    # replay, history, compare, report: the review commands live in review_cli.py
-    from . import review_cli
+    # replay, history, compare, report: the review commands live in review.py
+    from . import review as review_cli
 
     review_cli.add_parsers(sub, _common)
 
@@ -88,13 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
 # -- shared helpers ---------------------------------------------------------
 
 def _store(args):
-    from .session import Store, default_data_dir
+    from voice_mock.review.session import Store, default_data_dir
 
     return Store(args.data_dir or default_data_dir())
 
 
 def _banks(args, store):
-    from .bank import load_banks
+    from voice_mock.banks import load_banks
 
     extra_files = []
     bank = getattr(args, "bank", None)
@@ -110,7 +110,7 @@ def _banks(args, store):
 def _company(args, store):
     if not getattr(args, "company", None):
         return None
-    from .bank import find_company, load_companies
+    from voice_mock.banks import find_company, load_companies
 
     return find_company(load_companies(extra_dirs=[store.data_dir / "companies"]), args.company)
 
@@ -118,7 +118,7 @@ def _company(args, store):
 def _bank_id(args, banks) -> str | None:
     bank = getattr(args, "bank", None)
     if bank and bank.endswith(".toml"):
-        from .bank import load_bank
+        from voice_mock.banks import load_bank
 
         return load_bank(Path(bank)).id
     return bank
@@ -134,7 +134,7 @@ def _transcriber(args, ui, background: bool = False):
     """
     import threading
 
-    from .transcriber import WhisperSettings, WhisperTranscriber
+    from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
     t = WhisperTranscriber(WhisperSettings(model=args.model))
     if background and args.model is None:
@@ -153,13 +153,13 @@ def _warm_quietly(transcriber) -> None:
 
 
 def _user_config(args, store):
-    from .settings import load_user_config
+    from voice_mock.settings import load_user_config
 
     return load_user_config(args.config, store.data_dir)
 
 
 def _loop_settings(args, config):
-    from .loop import LoopSettings
+    from voice_mock.interview.loop import LoopSettings
 
     for value in (args.end_silence, args.max_answer):
         if value is not None and value <= 0:
@@ -168,12 +168,12 @@ def _loop_settings(args, config):
 
 
 def _choose_questions(args, banks):
-    from .bank import find_question, pick_questions
+    from voice_mock.banks import find_question, pick_questions
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
     if getattr(args, "retry", None):
-        from .review_cli import retry_questions
+        from .review import retry_questions
 
         return retry_questions(_store(args), args.retry, banks)
     if args.question:
@@ -183,7 +183,7 @@ def _choose_questions(args, banks):
 
 def _write_report(session_dir: Path) -> Path | None:
     """The HTML report of a finished session; a failure here must not spoil the session."""
-    from .report import write_session_report
+    from voice_mock.review.report_html import write_session_report
 
     try:
         return write_session_report(session_dir)
@@ -198,14 +198,14 @@ def _write_report(session_dir: Path) -> Path | None:
 def cmd_demo(args) -> int:
     import json
 
-    from .audio import load_audio
-    from .bank import find_question
-    from .loop import run_interview
-    from .playback import NullPlayer
+    from voice_mock.audio.formats import load_audio
+    from voice_mock.banks import find_question
+    from voice_mock.interview.loop import run_interview
+    from voice_mock.audio.playback import NullPlayer
     from .render import ConsoleUI
-    from .sources import array_source
-    from .tts import SpeakerChain
-    from .vad import StreamingVad
+    from voice_mock.audio.sources import array_source
+    from voice_mock.speech.tts import SpeakerChain
+    from voice_mock.audio.vad import StreamingVad
 
     ui = ConsoleUI()
     store = _store(args)
@@ -237,12 +237,12 @@ def cmd_demo(args) -> int:
 
 
 def cmd_practice(args) -> int:
-    from .loop import LineListener, run_interview
-    from .playback import NullPlayer, SpeakerPlayer
+    from voice_mock.interview.loop import LineListener, run_interview
+    from voice_mock.audio.playback import NullPlayer, SpeakerPlayer
     from .render import ConsoleUI
-    from .sources import Microphone
-    from .tts import SpeakerChain
-    from .vad import StreamingVad
+    from voice_mock.audio.sources import Microphone
+    from voice_mock.speech.tts import SpeakerChain
+    from voice_mock.audio.vad import StreamingVad
 
     ui = ConsoleUI()
     store = _store(args)
@@ -277,7 +277,7 @@ def cmd_practice(args) -> int:
 def cmd_analyze(args) -> int:
     import json
 
-    from .bank import find_question
+    from voice_mock.banks import find_question
     from .render import ConsoleUI, render_feedback
 
     ui = ConsoleUI()
@@ -290,7 +290,7 @@ def cmd_analyze(args) -> int:
     company = _company(args, store)
     config = _user_config(args, store)
     if args.audio is None:
-        from .analysis import analyze_text
+        from voice_mock.analysis import analyze_text
 
         if args.text_file is not None:
             try:
@@ -303,9 +303,9 @@ def cmd_analyze(args) -> int:
             raise UsageError("the typed answer is empty")
         feedback = analyze_text(text, question=question, company=company, config=config.analysis).to_dict()
     else:
-        from .audio import load_audio
-        from .pipeline import analyze_audio
-        from .transcriber import WhisperSettings, WhisperTranscriber
+        from voice_mock.audio.formats import load_audio
+        from voice_mock.interview.pipeline import analyze_audio
+        from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
         audio = load_audio(args.audio)
         if len(audio) < 1600:
@@ -326,7 +326,7 @@ def cmd_evaluate(args) -> int:
     import json
     from dataclasses import asdict
 
-    from .evaluate import evaluate, render_table
+    from voice_mock.evaluation.runner import evaluate, render_table
     from .render import ConsoleUI
 
     ui = ConsoleUI()
@@ -369,7 +369,7 @@ def cmd_banks(args) -> int:
     from rich.padding import Padding
     from rich.table import Table
 
-    from .bank import load_companies
+    from voice_mock.banks import load_companies
 
     console = Console(highlight=False)
     store = _store(args)
@@ -414,7 +414,7 @@ COMMANDS = {
 def _command(name: str):
     if name in COMMANDS:
         return COMMANDS[name]
-    from . import review_cli
+    from . import review as review_cli
 
     return review_cli.COMMANDS[name]
 

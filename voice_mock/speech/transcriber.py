@@ -12,8 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import VoiceMockError
-from .types import Word
+from voice_mock.errors import VoiceMockError
+from voice_mock.types import Word
 
 log = logging.getLogger("voice_mock.transcriber")
 

@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .types import Interval
+from voice_mock.types import Interval
 
 RATE = 16_000
 

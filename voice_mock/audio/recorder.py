@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, StreamingWavWriter, rms_dbfs
+from .formats import SAMPLE_RATE, StreamingWavWriter, rms_dbfs
 from .endpoint import EndpointDetector, EndpointSettings
 
 ENTER = "enter"  # the person pressed Enter (or a line arrived on stdin)

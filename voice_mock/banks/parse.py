@@ -23,13 +23,13 @@ from voice_mock.types import Bank, Company, Cue, Question
 
 
 def _find_prompts() -> Path:
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     # The repo keeps prompts/ beside the package; a wheel may ship it inside
     # the package instead (voice_mock/prompts), so accept that too.
-    for candidate in (here.parent / "prompts", here / "prompts"):
+    for candidate in (package.parent / "prompts", package / "prompts"):
         if candidate.is_dir():
             return candidate
-    return here.parent / "prompts"
+    return package.parent / "prompts"
 
 
 BUNDLED_PROMPTS: Path = _find_prompts()

@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, load_audio, to_mono_16k
-from .errors import VoiceMockError
+from voice_mock.audio.formats import SAMPLE_RATE, load_audio, to_mono_16k
+from voice_mock.errors import VoiceMockError
 
 log = logging.getLogger("voice_mock.tts")
 

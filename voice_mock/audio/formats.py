@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import VoiceMockError
+from voice_mock.errors import VoiceMockError
 
 SAMPLE_RATE = 16_000
 BLOCK_SECONDS = 0.032  # 512 samples: one Silero VAD frame per block
