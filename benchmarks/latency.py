@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 from voice_mock.audio.formats import SAMPLE_RATE, load_audio  # noqa: E402
 from voice_mock.banks import find_question, load_banks  # noqa: E402
 from voice_mock.audio.endpoint import EndpointSettings  # noqa: E402
-from voice_mock.interview.loop import LoopSettings, run_interview  # noqa: E402
+from voice_mock.interview.loop import InterviewContext, LoopSettings, run_interview  # noqa: E402
 from voice_mock.interview.pipeline import analyze_audio  # noqa: E402
 from voice_mock.audio.playback import NullPlayer  # noqa: E402
 from voice_mock.audio.sources import array_source  # noqa: E402
@@ -88,9 +88,10 @@ def streaming_run(audio, question, transcriber, settings, realtime) -> dict:
     ui = TimingUI()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        records = run_interview([question], lambda i, q: array_source(audio, realtime=realtime, trailing_silence_s=5.0),
-                                SilentVoice(), NullPlayer(), transcriber, StreamingVad(), Path(tmp), ui,
-                                mode="benchmark", settings=settings)
+        records = run_interview([question], InterviewContext(
+            answers=lambda i, q: array_source(audio, realtime=realtime, trailing_silence_s=5.0),
+            voice=SilentVoice(), player=NullPlayer(), transcriber=transcriber, vad=StreamingVad(),
+            session_dir=Path(tmp), ui=ui, mode="benchmark", settings=settings))
     return {"start": start, "stopped": ui.stopped_at, "feedback": ui.feedback_at, "steps": records[0].timings}
 
 

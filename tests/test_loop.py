@@ -7,7 +7,7 @@ import threading
 import numpy as np
 
 from voice_mock.audio.endpoint import EndpointSettings
-from voice_mock.interview.loop import LineListener, LoopSettings, run_interview
+from voice_mock.interview.loop import InterviewContext, LineListener, LoopSettings, run_interview
 from voice_mock.audio.playback import NullPlayer
 from voice_mock.cli.render import ConsoleUI
 from voice_mock.audio.sources import array_source
@@ -46,8 +46,9 @@ def test_silent_answer_is_offered_again_then_skipped(tmp_path):
     ui = PersonAtKeyboard(Console(file=io.StringIO()), live=False)
     settings = LoopSettings(endpoint=EndpointSettings(no_speech_timeout_s=1.0), max_repeats=1)
     lines = LineListener(typed())
-    records = run_interview(questions, answers, SilentVoice(), NullPlayer(), OneWordTranscriber(), StreamingVad(),
-                            tmp_path, ui, mode="test", settings=settings, lines=lines)
+    records = run_interview(questions, InterviewContext(
+        answers=answers, voice=SilentVoice(), player=NullPlayer(), transcriber=OneWordTranscriber(), vad=StreamingVad(),
+        session_dir=tmp_path, ui=ui, mode="test", settings=settings, lines=lines))
     assert calls == [1, 1]  # asked twice
     assert records[0].skipped
     saved = json.loads((tmp_path / "session.json").read_text())

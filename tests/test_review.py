@@ -14,7 +14,8 @@ from voice_mock.analysis import analyze
 from voice_mock.banks import load_banks
 from voice_mock.cli.main import main
 from voice_mock.review.history import load_all, load_checked
-from voice_mock.cli.review import follow_words, retry_questions
+from voice_mock.cli.interview import retry_questions
+from voice_mock.cli.replay import follow_words
 from voice_mock.review.session import Store, write_json_atomic
 from voice_mock.types import Interval, Word
 
@@ -311,7 +312,7 @@ def test_play_answer_prints_words_as_heard_without_markup(tmp_path):
     from rich.console import Console
 
     from voice_mock.cli.render import ConsoleUI
-    from voice_mock.cli.review import play_answer
+    from voice_mock.cli.replay import play_answer
 
     path = make_session(home(), "20260101-100000-play", [(QUESTION_ID, None, make_words("[bold]odd[/] words here ok", start=0.0, step=0.05))])
     answer = load_checked(path)[0]["answers"][0]
@@ -333,7 +334,7 @@ def test_play_answer_raises_player_errors_in_the_caller():
 
     from voice_mock.audio.formats import AudioError
     from voice_mock.cli.render import ConsoleUI
-    from voice_mock.cli.review import play_answer
+    from voice_mock.cli.replay import play_answer
 
     path = make_session(home(), "20260101-100000-fail")
     answer = load_checked(path)[0]["answers"][0]

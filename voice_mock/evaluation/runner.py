@@ -147,26 +147,3 @@ def evaluate(samples_dir: Path, transcriber, banks, progress=None) -> tuple[list
         feedback = analyze_sample(path.with_suffix(".flac"), truth, transcriber, banks)
         scores.append(score_sample(truth, feedback))
     return scores, totals(scores)
-
-
-def render_table(console, scores: list[SampleScore], t: Totals) -> None:
-    from rich.table import Table
-
-    table = Table(title="Analysis against the ground truth of samples/", header_style="bold")
-    for col in ("sample", "fillers tp/fp/fn", "pauses ≥1 s found", "boundary err", "wpm truth", "wpm found",
-                "wpm err", "WER", "words in silence"):
-        table.add_column(col, justify="right" if col != "sample" else "left")
-    for s in scores:
-        table.add_row(
-            s.id, f"{s.filler_tp}/{s.filler_fp}/{s.filler_fn}", f"{s.long_pauses_found}/{s.long_pauses}",
-            "-" if math.isnan(s.boundary_error_s) else f"{s.boundary_error_s * 1000:.0f} ms",
-            f"{s.wpm_truth:.0f}", "-" if s.wpm_found is None else f"{s.wpm_found:.0f}",
-            f"{s.wpm_error:.1%}", f"{s.wer:.1%}", " ".join(s.words_in_silence) or "0",
-        )
-    console.print(table)
-    console.print(
-        f"filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
-        f"pauses ≥1 s found within 150 ms: {t.long_pause_recall:.0%} (mean boundary error "
-        f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
-        f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"
-    )

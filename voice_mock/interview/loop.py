@@ -87,54 +87,60 @@ class AnswerRecord:
     timings: dict = field(default_factory=dict)  # seconds spent after the answer ended, by step
 
 
-def _session_meta(started: str, bank: str, mode: str, company: Company | None, transcriber, voice_name: str,
-                  settings: LoopSettings, answers: list[dict], finished: bool) -> dict:
+@dataclass
+class InterviewContext:
+    """What one interview needs besides its questions; built once by the CLI (or a test).
+
+    `answers(index, question)` gives the answer's audio blocks (microphone or
+    clips); `voice.synthesize(text)` the question's audio and `player.play`
+    plays it; `ui` receives the loop's hooks (cli/render.py's ConsoleUI);
+    `lines`, when given, lets a typed line end an answer.
+    """
+
+    answers: AnswerSource
+    voice: object
+    player: object
+    transcriber: object
+    vad: object
+    ui: object
+    session_dir: Path
+    mode: str
+    bank: str = ""
+    company: Company | None = None
+    settings: LoopSettings = field(default_factory=LoopSettings)
+    lines: LineListener | None = None
+    analysis_config: object = None  # AnalysisConfig; None: the defaults
+
+
+def _session_meta(ctx: InterviewContext, started: str, answers: list[dict], finished: bool) -> dict:
     return {
         "schema_version": 1,
         "started": started,
         "finished": finished,
-        "mode": mode,
-        "bank": bank,
-        "company": company.id if company else None,
-        "model": transcriber.name,
-        "voice": voice_name,
-        "settings": {"endpoint": asdict(settings.endpoint)},
+        "mode": ctx.mode,
+        "bank": ctx.bank,
+        "company": ctx.company.id if ctx.company else None,
+        "model": ctx.transcriber.name,
+        "voice": getattr(ctx.voice, "name", "none"),
+        "settings": {"endpoint": asdict(ctx.settings.endpoint)},
         "versions": {"voice_mock": __version__, "python": platform.python_version()},
         "answers": answers,
     }
 
 
-def run_interview(
-    questions: list[Question],
-    answers: AnswerSource,
-    voice,
-    player,
-    transcriber,
-    vad,
-    session_dir: Path,
-    ui,
-    mode: str,
-    bank: str = "",
-    company: Company | None = None,
-    settings: LoopSettings | None = None,
-    lines: LineListener | None = None,
-    analysis_config=None,
-) -> list[AnswerRecord]:
-    settings = settings or LoopSettings()
+def run_interview(questions: list[Question], ctx: InterviewContext) -> list[AnswerRecord]:
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     saved: list[dict] = []
     records: list[AnswerRecord] = []
 
     def save_meta(finished: bool) -> None:
-        write_json_atomic(session_dir / "session.json", _session_meta(
-            started, bank, mode, company, transcriber, getattr(voice, "name", "none"), settings, saved, finished))
+        write_json_atomic(ctx.session_dir / "session.json", _session_meta(ctx, started, saved, finished))
 
     save_meta(False)
     try:
         for index, question in enumerate(questions, start=1):
-            folder = answer_dir(session_dir, index, question.id)
-            record = _ask_one(index, len(questions), question, folder, answers, voice, player, transcriber, vad,
-                              ui, settings, lines, company, analysis_config)
+            folder = answer_dir(ctx.session_dir, index, question.id)
+            record = _ask_one(ctx, index, len(questions), question, folder)
             records.append(record)
             entry = {"index": index, "question_id": question.id, "question": question.text,
                      "bank": question.bank, "folder": folder.name, "skipped": record.skipped}
@@ -152,25 +158,25 @@ def run_interview(
     return records
 
 
-def _ask_one(index, total, question, folder, answers, voice, player, transcriber, vad, ui, settings,
-             lines, company, analysis_config) -> AnswerRecord:
+def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, folder: Path) -> AnswerRecord:
+    ui, settings = ctx.ui, ctx.settings
     for attempt in range(settings.max_repeats + 1):
         ui.question(index, total, question)
-        question_audio = voice.synthesize(question.text)
+        question_audio = ctx.voice.synthesize(question.text)
         if len(question_audio):
             write_wav(folder / "question.wav", question_audio)
-            player.play(question_audio)
-        stop = lines.arm() if lines is not None else None
+            ctx.player.play(question_audio)
+        stop = ctx.lines.arm() if ctx.lines is not None else None
         ui.listening(settings.endpoint)
         # Transcribed while the person speaks: at the end only the last words are left.
-        streamer = SegmentingTranscriber(transcriber)
-        recording = record_answer(answers(index, question), folder / "answer.wav", vad, settings.endpoint,
+        streamer = SegmentingTranscriber(ctx.transcriber)
+        recording = record_answer(ctx.answers(index, question), folder / "answer.wav", ctx.vad, settings.endpoint,
                                   stop=stop, on_status=ui.status, listener=streamer)
         ui.stopped_listening(recording)
         if recording.end_reason != NO_SPEECH:
             break
         streamer.finish()
-        if attempt == settings.max_repeats or not ui.offer_repeat(lines):
+        if attempt == settings.max_repeats or not ui.offer_repeat(ctx.lines):
             return AnswerRecord(index, question, folder, recording, None, skipped=True)
     timings = {}
     clock = time.perf_counter()
@@ -179,8 +185,8 @@ def _ask_one(index, total, question, folder, answers, voice, player, transcriber
         if streamer.failed is not None:
             ui.warn(f"transcribing while you spoke failed ({streamer.failed}); transcribed the saved answer instead")
         timings["transcript_s"] = time.perf_counter() - clock
-        analysis = analyze_audio(recording.audio, transcriber, question, company,
-                                 response_latency_s=recording.first_speech_s, config=analysis_config, words=words,
+        analysis = analyze_audio(recording.audio, ctx.transcriber, question, ctx.company,
+                                 response_latency_s=recording.first_speech_s, config=ctx.analysis_config, words=words,
                                  vad_probabilities=recording.vad_probabilities)
         timings["analysis_s"] = time.perf_counter() - clock - timings["transcript_s"]
     feedback = analysis.feedback.to_dict()

@@ -1,0 +1,56 @@
+"""`voice-mock analyze`: feedback for one recording, or for a typed answer."""
+
+from __future__ import annotations
+
+from voice_mock.errors import UsageError, VoiceMockError
+
+from .common import banks_of, company_of, store_of, user_config
+
+
+def cmd_analyze(args) -> int:
+    import json
+
+    from voice_mock.banks import find_question
+
+    from .render import ConsoleUI, render_feedback
+
+    ui = ConsoleUI()
+    store = store_of(args)
+    given = [x for x in (args.audio, args.text, args.text_file) if x is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of: an audio file, --text, --text-file")
+    banks = banks_of(store, args.bank)
+    question = find_question(banks, args.question) if args.question else None
+    company = company_of(args, store)
+    config = user_config(args, store)
+    if args.audio is None:
+        from voice_mock.analysis import analyze_text
+
+        if args.text_file is not None:
+            try:
+                text = args.text_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise VoiceMockError(f"{args.text_file}: cannot read ({exc})") from None
+        else:
+            text = args.text
+        if not text.strip():
+            raise UsageError("the typed answer is empty")
+        feedback = analyze_text(text, question=question, company=company, config=config.analysis).to_dict()
+    else:
+        from voice_mock.audio.formats import load_audio
+        from voice_mock.interview.pipeline import analyze_audio
+        from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
+
+        audio = load_audio(args.audio)
+        if len(audio) < 1600:
+            raise VoiceMockError(f"{args.audio}: too short to analyse ({len(audio) / 16000:.2f} s)")
+        transcriber = WhisperTranscriber(WhisperSettings(model=args.model))
+        with ui.working(f"Loading the speech model ({transcriber.name})"):
+            transcriber.load()
+        with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
+            feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis).feedback.to_dict()
+    if args.json:
+        print(json.dumps(feedback, indent=2, ensure_ascii=False))
+    else:
+        render_feedback(ui.console, feedback)
+    return 0

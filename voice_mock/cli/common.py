@@ -1,0 +1,119 @@
+"""What the commands share: the data dir, the banks and company of the
+command line, the user's config, the speech model, and reading sessions and
+writing files with one-line errors. Heavy modules are imported inside the
+functions so that `voice-mock --help` stays light."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from voice_mock.errors import UsageError, VoiceMockError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+SAMPLES_DIR = REPO_ROOT / "samples"
+
+
+def warn(message: str) -> None:
+    print(f"voice-mock: warning: {message}", file=sys.stderr)
+
+
+def store_of(args):
+    from voice_mock.review.session import Store, default_data_dir
+
+    return Store(args.data_dir or default_data_dir())
+
+
+def banks_of(store, bank: str | None = None):
+    """The installed banks, the user's, and a bank file named with --bank."""
+    from voice_mock.banks import load_banks
+
+    extra_files = []
+    if bank and bank.endswith(".toml"):
+        extra_files.append(Path(bank))
+    problems: list = []
+    banks = load_banks(extra_dirs=[store.data_dir / "banks"], extra_files=extra_files, errors=problems)
+    for problem in problems:  # one broken user file should not hide the rest
+        warn(f"skipped: {problem}")
+    return banks
+
+
+def company_of(args, store):
+    if not getattr(args, "company", None):
+        return None
+    from voice_mock.banks import find_company, load_companies
+
+    return find_company(load_companies(extra_dirs=[store.data_dir / "companies"]), args.company)
+
+
+def bank_id(args) -> str | None:
+    bank = getattr(args, "bank", None)
+    if bank and bank.endswith(".toml"):
+        from voice_mock.banks import load_bank
+
+        return load_bank(Path(bank)).id
+    return bank
+
+
+def user_config(args, store):
+    from voice_mock.settings import load_user_config
+
+    return load_user_config(args.config, store.data_dir)
+
+
+def load_transcriber(args, ui, background: bool = False):
+    """The speech model, loaded and warmed up.
+
+    With `background`, the default model loads while the first question is
+    being spoken (a load error then surfaces at the first answer, as one
+    line). A model named with --model loads in front, with a spinner: it may
+    need a download, and its errors should come before any question.
+    """
+    import threading
+
+    from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
+
+    t = WhisperTranscriber(WhisperSettings(model=args.model))
+    if background and args.model is None:
+        threading.Thread(target=_warm_quietly, args=(t,), daemon=True, name="model-warm-up").start()
+        return t
+    with ui.working(f"Loading the speech model ({t.name})"):
+        t.warm_up()
+    return t
+
+
+def _warm_quietly(transcriber) -> None:
+    try:
+        transcriber.warm_up()
+    except Exception:  # raised again, as one line, where the model is first used
+        logging.getLogger("voice_mock").debug("background model load failed", exc_info=True)
+
+
+def load_session_ref(store, ref: str) -> dict:
+    """A session by reference, or a one-line error when it cannot be used."""
+    from voice_mock.review.history import load_checked
+
+    session, problem = load_checked(store.resolve(ref))
+    if session is None:
+        raise VoiceMockError(problem)
+    return session
+
+
+def answer_of(session: dict, n: int) -> dict:
+    for a in session["answers"]:
+        if a.get("index") == n:
+            return a
+    raise UsageError(f"session {session['path'].name} has no question {n} (it has {len(session['answers'])})")
+
+
+def write_out(path, text: str) -> str:
+    """`text` to the file `path`, or to stdout for '-'; returns where it went."""
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return "stdout"
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise VoiceMockError(f"cannot write {path}: {exc.strerror}") from None
+    return str(path)

@@ -1,0 +1,59 @@
+"""`voice-mock evaluate`: the analysis against the ground truth of the bundled
+samples (evaluation/runner.py), shown as a table or JSON."""
+
+from __future__ import annotations
+
+import math
+
+from voice_mock.errors import UsageError, VoiceMockError
+
+from .common import banks_of, load_transcriber, store_of
+
+
+def cmd_evaluate(args) -> int:
+    import json
+    from dataclasses import asdict
+
+    from voice_mock.evaluation.runner import evaluate
+
+    from .render import ConsoleUI
+
+    ui = ConsoleUI()
+    if not args.samples.is_dir():
+        raise UsageError(f"{args.samples}: not a folder")
+    transcriber = load_transcriber(args, ui)
+    banks = banks_of(store_of(args))
+    with ui.console.status("Evaluating…") as status:
+        scores, totals = evaluate(args.samples, transcriber, banks,
+                                  progress=lambda i, n, name: status.update(f"Evaluating sample {i} of {n}: {name}"))
+    if not scores:
+        raise VoiceMockError(f"no samples (<id>.flac with <id>.json) in {args.samples}")
+    if args.json:
+        print(json.dumps({"samples": [asdict(s) for s in scores], "totals": asdict(totals)}, indent=2))
+    else:
+        render_table(ui.console, scores, totals)
+    return 0
+
+
+def render_table(console, scores, t) -> None:
+    """Per-sample figures and the totals (evaluation.runner.SampleScore, Totals)."""
+    from rich.table import Table
+
+    table = Table(title="Analysis against the ground truth of samples/", header_style="bold")
+    for col in ("sample", "fillers tp/fp/fn", "pauses ≥1 s found", "boundary err", "wpm truth", "wpm found",
+                "wpm err", "WER", "words in silence"):
+        table.add_column(col, justify="right" if col != "sample" else "left")
+    for s in scores:
+        table.add_row(
+            s.id, f"{s.filler_tp}/{s.filler_fp}/{s.filler_fn}", f"{s.long_pauses_found}/{s.long_pauses}",
+            "-" if math.isnan(s.boundary_error_s) else f"{s.boundary_error_s * 1000:.0f} ms",
+            f"{s.wpm_truth:.0f}", "-" if s.wpm_found is None else f"{s.wpm_found:.0f}",
+            f"{s.wpm_error:.1%}", f"{s.wer:.1%}", " ".join(s.words_in_silence) or "0",
+        )
+    console.print(table)
+    console.print(
+        f"filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
+        f"pauses ≥1 s found within 150 ms: {t.long_pause_recall:.0%} (mean boundary error "
+        f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
+        f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"
+    )
