@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from voice_mock.review import history
-from voice_mock.review import report_html as report
+from voice_mock.review import compare, export, history, report_html
 from voice_mock.analysis import analyze
 from voice_mock.banks import load_banks
 from voice_mock.cli.main import main
@@ -177,10 +176,10 @@ def test_compare_two_takes(capsys):
     make_session(home(), "20260102-100000-b", [(QUESTION_ID, None, make_words(GOOD, fillers=1))])
     a = load_checked(home() / "sessions" / "20260101-100000-a")[0]["answers"][0]
     b = load_checked(home() / "sessions" / "20260102-100000-b")[0]["answers"][0]
-    rows = {r[0].split(" (")[0]: r for r in history.compare_rows(a, b)}
+    rows = {r[0].split(" (")[0]: r for r in compare.compare_rows(a, b)}
     assert rows["fillers per minute"][3].endswith("better")
-    assert "(6 vs 1)" in next(r[0] for r in history.compare_rows(a, b) if r[0].startswith("fillers"))
-    assert any(r[0].strip() == "A concrete near-term goal" for r in history.compare_rows(a, b))
+    assert "(6 vs 1)" in next(r[0] for r in compare.compare_rows(a, b) if r[0].startswith("fillers"))
+    assert any(r[0].strip() == "A concrete near-term goal" for r in compare.compare_rows(a, b))
 
     assert main(["compare", "20260101-100000-a:1", "latest:1"]) == 0
     out = capsys.readouterr().out
@@ -216,7 +215,7 @@ def test_reanalyze_keeps_old_feedback_and_shows_changes(capsys):
 def test_feedback_changes_none_when_equal():
     path = make_session(home(), "20260101-100000-same")
     fb = json.loads((path / "q01-career-aspirations" / "feedback.json").read_text())
-    assert history.feedback_changes(fb, fb) == []
+    assert compare.feedback_changes(fb, fb) == []
 
 
 # ---------------------------------------------------------------- exports
@@ -236,22 +235,22 @@ def test_json_and_markdown_round_trip(tmp_path):
     data = json.loads((tmp_path / "s.json").read_text())
     session = load_checked(path)[0]
     # JSON: everything the report shows comes back equal, and reads back as a session
-    assert data == json.loads(json.dumps(report.session_export(session)))
+    assert data == json.loads(json.dumps(export.session_export(session)))
     assert data["answers"][0]["feedback"] == json.loads((path / "q01-career-aspirations" / "feedback.json").read_text())
-    again = report.export_as_session(data)
-    assert report.session_export(again) == data
+    again = export.export_as_session(data)
+    assert export.session_export(again) == data
     # Markdown: the same file from the session and from its JSON export
     md = (tmp_path / "s.md").read_text()
-    assert md == report.session_markdown(again)
+    assert md == export.session_markdown(again)
     assert "<script>" not in md and "\\<script\\>" in md
     transcript = md.split("### Transcript\n\n", 1)[1].strip()
-    assert NASTY in report.md_unescape(transcript)
-    assert report.md_unescape(report.md_escape(NASTY)) == NASTY
+    assert NASTY in export.md_unescape(transcript)
+    assert export.md_unescape(export.md_escape(NASTY)) == NASTY
 
 
 def test_html_escapes_everything_from_transcripts_and_banks(tmp_path):
     path = nasty_session()
-    html = report.session_html(load_checked(path)[0])
+    html = report_html.session_html(load_checked(path)[0])
     assert html.count("<script") == 1  # ours, at the end
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "Why &lt;b&gt;us&lt;/b&gt;? &amp; more" in html
@@ -264,7 +263,7 @@ def test_report_writes_html_into_the_session_folder(capsys):
     assert f"written to {path / 'report.html'}" in capsys.readouterr().out
     html = (path / "report.html").read_text()
     assert "data:audio/mpeg;base64," in html and "<svg class=tl" in html and "http://" not in html.split("<script>")[0]
-    assert report.write_session_report(path) == path / "report.html"
+    assert report_html.write_session_report(path) == path / "report.html"
 
 
 # ---------------------------------------------------------------- retry and replay

@@ -6,7 +6,7 @@
         target_low_wpm = 110
         target_high_wpm = 150
 
-        [endpoint]              # voice_mock.endpoint.EndpointSettings
+        [endpoint]              # voice_mock.audio.endpoint.EndpointSettings
         end_silence_s = 3.0
 
 Every threshold, its default and its source are listed in docs/feedback.md.

@@ -4,13 +4,14 @@
   response_latency_s=None, config=None, steady=None)` for a spoken answer:
   `words` are the raw ASR words (fillers as Whisper wrote them, "Um,"),
   `speech` the VAD speech intervals (no padding, short minimum silence),
-  `steady` the steady voiced stretches (voice_mock.acoustics), all in
+  `steady` the steady voiced stretches (voice_mock.speech.acoustics), all in
   seconds from the start of the answer recording.
 - `analyze_text(text, question=None, company=None, config=None)` for a typed
   answer: content and filler phrases only; pacing and pauses not measured.
 
 Modules: config (thresholds), text (tokens, stems, phrases), intervals,
-alignment (words vs audio), pacing, hesitation, content, scoring, findings,
+words (the analysed words, read back as evidence), alignment (words vs
+audio), pacing, hesitation, content, scoring, findings,
 feedback (the JSON contract). docs/feedback.md documents the output.
 """
 
@@ -20,7 +21,8 @@ from typing import Sequence
 
 from voice_mock.types import Company, Interval, Question, Word
 
-from .alignment import WORD, AlignedWord, Alignment, align, lexical_tokens, speaking_span, words_from_text
+from .alignment import Alignment, align
+from .words import WORD, AlignedWord, lexical_tokens, speaking_span, words_from_text
 from .config import AnalysisConfig
 from .content import analyze_content
 from .feedback import SCHEMA_VERSION, Feedback, FeedbackWord, Finding, Measured, Note, Pacing
@@ -44,7 +46,7 @@ def analyze(
     steady: Sequence[Interval] | None = None,
 ) -> Feedback:
     """`steady`: steady voiced stretches measured on the audio
-    (voice_mock.acoustics.steady_voiced), where held "um"/"uh" may be; None
+    (voice_mock.speech.acoustics.steady_voiced), where held "um"/"uh" may be; None
     when the audio was not measured."""
     cfg = config or AnalysisConfig()
     aligned = align(words, speech, duration_s, cfg.alignment, steady)

@@ -10,7 +10,7 @@ some fillers altogether. The rules, in order:
    doubted (probability < 0.5) that only grazes speech (less than 0.1 s and
    a quarter of its span). A kept word's span is trimmed to the speech it
    overlaps (drift absorbs silence into words). When the audio was measured
-   (`steady`, voice_mock.acoustics), a doubtful word that starts on a steady
+   (`steady`, voice_mock.speech.acoustics), a doubtful word that starts on a steady
    voiced stretch and has time left after it for itself is moved to start
    after the stretch: Whisper folded an "um" into it ("On" for "um, first").
 2. Voiced islands are the parts of speech intervals no lexical word covers,
@@ -49,26 +49,7 @@ from voice_mock.types import Interval, Word
 
 from .config import AlignmentConfig
 from .intervals import IntervalIndex, merge, subtract
-from .text import Token, filled_pause_form, normalize, tokens_for_words
-
-WORD = "word"
-FILLER = "filler"
-GUESSED_FILLER_TEXT = "[um?]"
-
-
-@dataclass
-class AlignedWord:
-    """A word as the analysis sees it; times are None for typed answers."""
-
-    text: str
-    start: float | None
-    end: float | None
-    probability: float | None = None
-    kind: str = WORD  # "word" or "filler"
-    confidence: float = 1.0  # how sure we are it is a filled pause (fillers)
-    source: str = "transcript"  # "audio" for a filled pause found on the audio only
-    retimed: bool = False
-    filler: str = ""  # normalised filled-pause form ("um"), fillers only
+from .words import FILLER, GUESSED_FILLER_TEXT, WORD, AlignedWord, classify
 
 
 @dataclass
@@ -81,25 +62,6 @@ class Alignment:
     duplicates: list[AlignedWord] = field(default_factory=list)  # second filler on one island
 
 
-def classify(texts: Sequence[str]) -> list[tuple[str, str]]:
-    """(kind, filled-pause form) for each written word, in order."""
-    out = []
-    previous = ""
-    for text in texts:
-        form = filled_pause_form(text, previous)
-        out.append((FILLER, form) if form else (WORD, ""))
-        previous = normalize(text)
-    return out
-
-
-def words_from_text(texts: Sequence[str]) -> list[AlignedWord]:
-    """Untimed words of a typed answer."""
-    return [
-        AlignedWord(t, None, None, None, kind, filler=form)
-        for t, (kind, form) in zip(texts, classify(texts))
-    ]
-
-
 def align(
     words: Sequence[Word],
     speech: Sequence[Interval],
@@ -108,7 +70,7 @@ def align(
     steady: Sequence[Interval] | None = None,
 ) -> Alignment:
     """`steady`: steady voiced stretches measured on the audio
-    (voice_mock.acoustics), the acoustic evidence of held "um"/"uh"; None
+    (voice_mock.speech.acoustics), the acoustic evidence of held "um"/"uh"; None
     when not measured (then uncovered voice is judged by its length only)."""
     cfg = config or AlignmentConfig()
     limit = duration_s if duration_s > 0 else float("inf")
@@ -193,7 +155,7 @@ def _guessed_filler(span: Interval, confidence: float) -> AlignedWord:
 def _held_sounds(island: Interval, steady: IntervalIndex, cfg: AlignmentConfig) -> list[Interval]:
     """The steady voiced stretches lying mostly inside an island no word
     took: voice held for a few hundred ms with no word there is a filled
-    pause (vowels of fluent speech last 50-150 ms, acoustics.py)."""
+    pause (vowels of fluent speech last 50-150 ms, speech/acoustics.py)."""
     out = []
     for s in steady.overlapping(island.start, island.end):
         inside = min(s.end, island.end) - max(s.start, island.start)
@@ -391,35 +353,3 @@ def _place_on_islands(
         else:
             f.confidence = cfg.confidence_in_speech
     return set(assigned), duplicates, unclaimed
-
-
-def lexical_tokens(words: Sequence[AlignedWord]) -> list[Token]:
-    """Tokens of the lexical words; `Token.word` indexes `words` (fillers
-    included), so a gap in word indexes means a filler came between."""
-    tokens = tokens_for_words([w.text for w in words])
-    return [t for t in tokens if words[t.word].kind == WORD]
-
-
-def speaking_span(words: Sequence[AlignedWord], speech: IntervalIndex) -> Interval | None:
-    """First to last speech of the answer: the speech intervals touching the
-    first and last kept words (so a VAD blip long before is not counted)."""
-    timed = [w for w in words if w.start is not None]
-    if not timed:
-        return None
-    start = min(w.start for w in timed)
-    end = max(w.end for w in timed)
-    first = speech.overlapping(start, start)
-    last = speech.overlapping(end, end)
-    if first:
-        start = min(start, first[0].start)
-    if last:
-        end = max(end, last[-1].end)
-    return Interval(start, end)
-
-
-def said(words: Sequence[AlignedWord], tokens: Sequence[Token], a: int, b: int) -> tuple[str, float | None, float | None]:
-    """The words behind tokens [a, b) as written (trailing punctuation off),
-    with their start and end: the evidence shown to the user."""
-    indexes = sorted({t.word for t in tokens[a:b]})
-    text = " ".join(words[k].text for k in indexes).rstrip(".,;:!?\u2026-\u2013\u2014")
-    return text, words[indexes[0]].start, words[indexes[-1]].end

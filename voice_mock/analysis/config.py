@@ -130,7 +130,7 @@ class AlignmentConfig:
     confidence_audio_only_long: float = 0.5  # island >= min_guess_s, no word: "[um?]"
     confidence_audio_only: float = 0.4  # short whole interval, no word: "[um?]"
     confidence_steady: float = 0.7  # held voiced sound on the audio, no word: "[um?]"
-    # A steady voiced stretch (voice_mock.acoustics: voiced, spectrum
+    # A steady voiced stretch (voice_mock.speech.acoustics: voiced, spectrum
     # unchanged for >= 0.2 s) counts for an island when at least this share
     # of it lies inside the island: it may straddle a VAD or word edge.
     min_steady_share: float = 0.5

@@ -36,7 +36,7 @@ from typing import Iterable, Sequence
 
 from voice_mock.types import Company, Cue, Question
 
-from .alignment import AlignedWord, said
+from .words import AlignedWord, said
 from .config import ContentConfig
 from .feedback import (
     CompanyAlignment,

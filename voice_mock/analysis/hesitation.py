@@ -26,7 +26,7 @@ from typing import Sequence
 
 from voice_mock.types import Interval
 
-from .alignment import FILLER, AlignedWord, said
+from .words import FILLER, AlignedWord, said
 from .config import FillerConfig, PauseConfig
 from .feedback import Cluster, FilledPause, FillerPhrase, Hesitation, Pause, Repetition, Restart
 from .intervals import gaps

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from voice_mock.types import Interval, Question
 
-from .alignment import AlignedWord
+from .words import AlignedWord
 from .config import PacingConfig
 from .feedback import Pacing, Stretch, Window
 from .intervals import total

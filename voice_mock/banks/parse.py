@@ -1,22 +1,20 @@
-"""Question banks and company profiles: load TOML files, check them, look things up.
+"""Question banks and company profiles: read one TOML file and check it.
 
 A bank is one TOML file (`prompts/<id>.toml`) with `id`, `title`, an optional
 `description` and a list of `[[questions]]`; a company profile is one TOML file
 (`prompts/companies/<id>.toml`). The schema is documented in
 docs/question-banks.md. Everything is checked when loaded: unknown keys, missing
 keys, wrong types and duplicate ids are errors that name the file, the place in
-it and what is wrong, on one line.
+it and what is wrong, on one line. catalog.py loads them all and looks things up.
 """
 
 from __future__ import annotations
 
-import difflib
-import random
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from voice_mock.errors import VoiceMockError
 from voice_mock.types import Bank, Company, Cue, Question
@@ -76,17 +74,17 @@ class RubricCue(Cue):
 # ---------------------------------------------------------------- checking
 
 
-class _Place:
+class Place:
     """Where we are in a file, for error messages: 'file: questions[3].text: ...'."""
 
     def __init__(self, file: str, key: str = ""):
         self.file = file
         self.key = key
 
-    def __getitem__(self, sub: str | int) -> "_Place":
+    def __getitem__(self, sub: str | int) -> "Place":
         if isinstance(sub, int):
-            return _Place(self.file, f"{self.key}[{sub}]")
-        return _Place(self.file, f"{self.key}.{sub}" if self.key else sub)
+            return Place(self.file, f"{self.key}[{sub}]")
+        return Place(self.file, f"{self.key}.{sub}" if self.key else sub)
 
     def error(self, message: str) -> BankError:
         where = f"{self.file}: {self.key}: " if self.key else f"{self.file}: "
@@ -109,7 +107,7 @@ def _describe(value: Any) -> str:
     return "a date/time"
 
 
-def _table(value: Any, place: _Place, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+def _table(value: Any, place: Place, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
     if not isinstance(value, dict):
         raise place.error(f"expected a table, got {_describe(value)}")
     for key in value:
@@ -121,7 +119,7 @@ def _table(value: Any, place: _Place, allowed: tuple[str, ...], required: tuple[
     return value
 
 
-def _string(table: dict, key: str, place: _Place, default: str = "", non_empty: bool = False) -> str:
+def _string(table: dict, key: str, place: Place, default: str = "", non_empty: bool = False) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):
         raise place[key].error(f"expected a string, got {_describe(value)}")
@@ -131,7 +129,7 @@ def _string(table: dict, key: str, place: _Place, default: str = "", non_empty: 
     return value
 
 
-def _ident(table: dict, key: str, place: _Place) -> str:
+def _ident(table: dict, key: str, place: Place) -> str:
     value = _string(table, key, place, non_empty=True)
     if not _ID_RE.match(value):
         raise place[key].error(
@@ -140,7 +138,7 @@ def _ident(table: dict, key: str, place: _Place) -> str:
     return value
 
 
-def _strings(table: dict, key: str, place: _Place, plain: bool = False) -> tuple[str, ...]:
+def _strings(table: dict, key: str, place: Place, plain: bool = False) -> tuple[str, ...]:
     value = table.get(key, [])
     if not isinstance(value, list):
         raise place[key].error(f"expected a list of strings, got {_describe(value)}")
@@ -160,7 +158,7 @@ def _strings(table: dict, key: str, place: _Place, plain: bool = False) -> tuple
     return tuple(out)
 
 
-def _target_seconds(table: dict, place: _Place) -> tuple[float, float]:
+def _target_seconds(table: dict, place: Place) -> tuple[float, float]:
     if "target_seconds" not in table:
         return Question.__dataclass_fields__["target_seconds"].default
     value = table["target_seconds"]
@@ -176,7 +174,7 @@ def _target_seconds(table: dict, place: _Place) -> tuple[float, float]:
     return (low, high)
 
 
-def _cue(value: Any, place: _Place) -> Cue:
+def _cue(value: Any, place: Place) -> Cue:
     table = _table(value, place, CUE_KEYS, ("id", "label", "cues"))
     company = table.get("company")
     if company is not None and company not in CUE_COMPANY_KINDS:
@@ -201,7 +199,7 @@ def _cue(value: Any, place: _Place) -> Cue:
     )
 
 
-def _cues(table: dict, key: str, place: _Place, seen: dict[str, str]) -> tuple[Cue, ...]:
+def _cues(table: dict, key: str, place: Place, seen: dict[str, str]) -> tuple[Cue, ...]:
     value = table.get(key, [])
     if not isinstance(value, list):
         raise place[key].error(f"expected a list of tables, got {_describe(value)}")
@@ -217,7 +215,7 @@ def _cues(table: dict, key: str, place: _Place, seen: dict[str, str]) -> tuple[C
     return tuple(out)
 
 
-def _question(value: Any, place: _Place, bank_id: str) -> Question:
+def _question(value: Any, place: Place, bank_id: str) -> Question:
     table = _table(value, place, QUESTION_KEYS, ("id", "text"))
     seen: dict[str, str] = {}
     return Question(
@@ -235,7 +233,7 @@ def _question(value: Any, place: _Place, bank_id: str) -> Question:
     )
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The shortest sensible name for a file in messages."""
     for base in (Path.cwd(), BUNDLED_PROMPTS.parent):
         try:
@@ -245,9 +243,9 @@ def _display(path: Path) -> str:
     return str(path)
 
 
-def _read_toml(path: Path) -> tuple[dict, _Place]:
+def _read_toml(path: Path) -> tuple[dict, Place]:
     path = Path(path).expanduser().resolve()
-    place = _Place(_display(path))
+    place = Place(display_path(path))
     try:
         with path.open("rb") as f:
             return tomllib.load(f), place
@@ -257,7 +255,7 @@ def _read_toml(path: Path) -> tuple[dict, _Place]:
         raise place.error(f"cannot read: {e.strerror or e}") from None
 
 
-# ---------------------------------------------------------------- loading
+# ---------------------------------------------------------------- one file
 
 
 def load_bank(path: str | Path) -> Bank:
@@ -323,151 +321,3 @@ def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     for entry in first + second:
         seen.setdefault(entry.casefold(), entry)
     return tuple(seen.values())
-
-
-def _sources(bundled: Path, extra_dirs: Iterable, extra_files: Iterable) -> list[list[Path]]:
-    """Groups of files in priority order: bundled, each extra dir, the extra files.
-
-    A missing extra dir (e.g. a user data folder never created) is skipped.
-    """
-    groups = [sorted(bundled.glob("*.toml"))]
-    for d in extra_dirs:
-        d = Path(d).expanduser()
-        if d.is_dir():
-            groups.append(sorted(d.glob("*.toml")))
-    groups.append([Path(f) for f in extra_files])
-    return groups
-
-
-def _load_all(loader, groups, kind: str, errors: list | None) -> dict:
-    """Load every file; a later group replaces an earlier one with the same id.
-
-    With `errors` given, a broken file is recorded there and skipped so the
-    others keep working; without it the first error is raised.
-    """
-    found: dict = {}
-    for group in groups:
-        in_group: dict[str, Path] = {}
-        for path in group:
-            try:
-                item = loader(path)
-                if item.id in in_group:
-                    raise _Place(_display(Path(path).resolve()))["id"].error(
-                        f"duplicate {kind} id {item.id!r} (also in {_display(in_group[item.id].resolve())})"
-                    )
-            except BankError as e:
-                if errors is None:
-                    raise
-                errors.append(e)
-                continue
-            in_group[item.id] = Path(path)
-            found[item.id] = item
-    return found
-
-
-def load_banks(
-    extra_dirs: Iterable[str | Path] = (),
-    extra_files: Iterable[str | Path] = (),
-    *,
-    errors: list[BankError] | None = None,
-) -> dict[str, Bank]:
-    """Bundled banks plus user banks, by id, in load order.
-
-    A user bank with the same id as a bundled one replaces it. Question ids
-    must be unique across all the banks, since questions are found by id.
-    """
-    groups = _sources(BUNDLED_PROMPTS, extra_dirs, extra_files)
-    banks = _load_all(load_bank, groups, "bank", errors)
-    owner: dict[str, Bank] = {}
-    for bank in list(banks.values()):
-        clash = next((q.id for q in bank.questions if q.id in owner), None)
-        if clash is None:
-            owner.update((q.id, bank) for q in bank.questions)
-            continue
-        other = owner[clash]
-        e = BankError(
-            f"{_display(Path(bank.path))}: question id {clash!r} is already used "
-            f"in bank {other.id!r} ({_display(Path(other.path))})"
-        )
-        if errors is None:
-            raise e
-        errors.append(e)
-        del banks[bank.id]
-    return banks
-
-
-def load_companies(
-    extra_dirs: Iterable[str | Path] = (),
-    extra_files: Iterable[str | Path] = (),
-    *,
-    errors: list[BankError] | None = None,
-) -> dict[str, Company]:
-    """Bundled company profiles plus user ones; a user profile replaces a bundled one with its id."""
-    groups = _sources(BUNDLED_COMPANIES, extra_dirs, extra_files)
-    return _load_all(load_company, groups, "company", errors)
-
-
-# ---------------------------------------------------------------- looking up
-
-
-def _did_you_mean(name: str, choices: Iterable[str]) -> str:
-    choices = list(choices)
-    # A part of an id ("tiger") is a better hint than a similar-looking word.
-    close = [c for c in choices if name and name.lower() in c][:1]
-    close = close or difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def find_question(banks: dict[str, Bank], question_id: str) -> Question:
-    ids = []
-    for bank in banks.values():
-        for question in bank.questions:
-            if question.id == question_id:
-                return question
-            ids.append(question.id)
-    raise BankError(
-        f"unknown question {question_id!r}{_did_you_mean(question_id, ids)} (see `voice-mock banks`)"
-    )
-
-
-def find_company(companies: dict[str, Company], name_or_path: str | Path) -> Company:
-    """A company by id or name (any case), or the profile at a path to a .toml file."""
-    text = str(name_or_path)
-    if text.endswith(".toml") or Path(text).expanduser().is_file():
-        return load_company(text)
-    if text in companies:
-        return companies[text]
-    for company in companies.values():
-        if company.name.casefold() == text.casefold() or company.id == text.casefold():
-            return company
-    raise BankError(
-        f"unknown company {text!r}{_did_you_mean(text, companies)} (see `voice-mock banks`)"
-    )
-
-
-def pick_questions(
-    banks: dict[str, Bank],
-    bank_id: str | None = None,
-    count: int | None = 3,
-    seed: int | None = None,
-    *,
-    shuffle: bool = False,
-) -> list[Question]:
-    """Up to `count` questions from one bank (or all banks), in bank order.
-
-    With `shuffle=True` or a `seed`, a random pick instead; the same seed
-    gives the same pick. `count=None` takes them all.
-    """
-    if bank_id is not None:
-        if bank_id not in banks:
-            raise BankError(
-                f"unknown bank {bank_id!r}{_did_you_mean(bank_id, banks)} (see `voice-mock banks`)"
-            )
-        pool = list(banks[bank_id].questions)
-    else:
-        pool = [q for bank in banks.values() for q in bank.questions]
-    if count is not None and count < 1:
-        raise BankError(f"question count must be at least 1, got {count}")
-    if shuffle or seed is not None:
-        random.Random(seed).shuffle(pool)
-    return pool if count is None else pool[:count]

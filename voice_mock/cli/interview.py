@@ -42,7 +42,7 @@ def retry_questions(store, ref: str, banks) -> list:
     (its talking points are then unknown).
     """
     from voice_mock.banks import BankError, find_question
-    from voice_mock.review.history import parse_take
+    from voice_mock.review.compare import parse_take
     from voice_mock.types import Question
 
     n = None

@@ -14,14 +14,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from voice_mock.review.formatting import fmt_time
+
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
-
-
-def fmt_time(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = max(0.0, float(seconds))
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
 def level_bar(dbfs: float, width: int = 12) -> str:

@@ -111,7 +111,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
     from rich.markup import escape
 
     from voice_mock.banks import BankError, find_company, find_question, load_companies
-    from voice_mock.review.history import feedback_changes
+    from voice_mock.review.compare import feedback_changes
     from voice_mock.interview.pipeline import analyze_measured, speech_from_dict, steady_from_dict, words_from_dict
     from voice_mock.review.session import read_json, write_json_atomic
     from voice_mock.types import Question

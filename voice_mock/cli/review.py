@@ -35,7 +35,7 @@ def cmd_history(args) -> int:
     for p in problems:
         console.print(f"[yellow]{escape(p)}[/]")
     if args.html:
-        from voice_mock.review.report_html import history_html
+        from voice_mock.review.progress import history_html
 
         where = write_out(args.html, history_html(summaries, trend_list, problems, page=args.html))
         console.print(f"Progress page written to [bold]{escape(where)}[/]")
@@ -71,7 +71,7 @@ def cmd_compare(args) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from voice_mock.review.history import compare_rows, parse_take
+    from voice_mock.review.compare import compare_rows, parse_take
 
     store = store_of(args)
     takes = []
@@ -99,7 +99,8 @@ def cmd_compare(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from voice_mock.review.report_html import export_json, session_markdown, write_session_report
+    from voice_mock.review.export import export_json, session_markdown
+    from voice_mock.review.report_html import write_session_report
 
     store = store_of(args)
     session = load_session_ref(store, args.session)

@@ -1,8 +1,8 @@
-"""`voice-mock evaluate`: the analysis against the ground truth of samples/.
+"""The evaluation runner behind `voice-mock evaluate` (cli/evaluate.py shows its table): the analysis against the ground truth of samples/.
 
 Each sample goes through the product's own path (blocks → streaming
 transcription → speech intervals → analysis) and is scored with the pure
-metrics of evaluation.py: filled-pause precision and recall (time overlap),
+metrics of metrics.py: filled-pause precision and recall (time overlap),
 recall of pauses of 1 s or more with their boundary error, words-per-minute
 error, word error rate, and words reported inside a true silence.
 """

@@ -22,7 +22,7 @@ class AnswerAnalysis:
     speech: list[Interval]
     duration_s: float
     feedback: object  # voice_mock.analysis.Feedback
-    steady: list[Interval] | None = None  # steady voiced stretches (acoustics.py); None: not measured
+    steady: list[Interval] | None = None  # steady voiced stretches (speech/acoustics.py); None: not measured
 
     def transcript_dict(self) -> dict:
         return {

@@ -1,5 +1,5 @@
-"""Reports of a session: one self-contained HTML file, a Markdown file, a
-JSON export; and the history page with its progress charts.
+"""A session's HTML report: one self-contained file (export.py writes the
+JSON and Markdown, progress.py the history page).
 
 The HTML needs nothing but itself: inline CSS and JS, inline SVG pictures,
 and the audio embedded as MP3 data URIs (about 25 kbit/s for 16 kHz speech,
@@ -14,31 +14,17 @@ test that itself (tests/test_report_browser.py).
 from __future__ import annotations
 
 import base64
-import html
 import io
-import json
 import os
-import re
 from pathlib import Path
 
-import numpy as np
-
-from .history import MEASURES, SessionSummary, Trend, fmt_measure, summarize
-from voice_mock.cli.render import fmt_time
+from .formatting import esc, fmt_time, num
+from .history import MEASURES, fmt_measure, summarize
 from .session import load_session
+from .timeline import loudness_envelope, timeline_svg
 
 REPORT_FILE = "report.html"
-EXPORT_VERSION = 1
 MP3_QUALITY = 0.7  # libsndfile compression level: about 25 kbit/s at 16 kHz, clear speech
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _num(value: float) -> str:
-    """A number for an attribute: ours, never text from a file."""
-    return f"{float(value):.2f}"
 
 
 # ---------------------------------------------------------------- audio
@@ -63,26 +49,6 @@ def audio_data_uri(path: Path) -> str | None:
         sf.write(buf, data, rate, format="WAV", subtype="PCM_16")
         mime = "audio/wav"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def loudness_envelope(path: Path, hop_s: float = 0.05) -> tuple[list[float], float]:
-    """RMS level in dBFS every hop_s seconds (clamped to -60..0) and the length in seconds."""
-    import soundfile as sf
-
-    try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=False)
-    except Exception:
-        return [], 0.0
-    if data.ndim > 1:
-        data = data.mean(axis=1)
-    hop = max(1, int(rate * hop_s))
-    n = len(data) // hop
-    if n == 0:
-        return [], len(data) / rate
-    frames = data[: n * hop].reshape(n, hop)
-    rms = np.sqrt(np.mean(frames * frames, axis=1) + 1e-12)
-    db = np.clip(20 * np.log10(rms), -60.0, 0.0)
-    return [float(v) for v in db], len(data) / rate
 
 
 # ---------------------------------------------------------------- the session page
@@ -236,7 +202,7 @@ def _findings_html(fb: dict) -> str:
     for f in fb.get("findings", []):
         when = ""
         if f.get("start") is not None:
-            when = f" <span class=seek data-t='{_num(f['start'])}'>{esc(fmt_time(f['start']))}</span>"
+            when = f" <span class=seek data-t='{num(f['start'])}'>{esc(fmt_time(f['start']))}</span>"
         items.append(f"<li><span class='sev-{esc(f.get('severity'))}'>{esc(f.get('message'))}</span>{when}</li>")
     return "<h3>Work on these first</h3><ol>" + "".join(items) + "</ol>" if items else "<p>No findings.</p>"
 
@@ -292,58 +258,16 @@ def transcript_html(fb: dict, min_pause_s: float = 0.25) -> str:
     for w, (classes, labels) in zip(fb.get("words", []), word_marks(fb)):
         while pi < len(pauses) and w.get("start") is not None and pauses[pi]["start"] <= w["start"]:
             p = pauses[pi]
-            out.append(f"<span class=pause data-t='{_num(p['start'])}'>[pause {p['duration_s']:.1f} s]</span>")
+            out.append(f"<span class=pause data-t='{num(p['start'])}'>[pause {p['duration_s']:.1f} s]</span>")
             pi += 1
         attrs = f" class='{' '.join(['w', *sorted(classes)])}'"
         if w.get("start") is not None:
-            attrs += f" data-t='{_num(w['start'])}'"
+            attrs += f" data-t='{num(w['start'])}'"
         title = "; ".join(dict.fromkeys(labels))
         if title:
             attrs += f" title='{esc(title)}'"
         out.append(f"<span{attrs}>{esc(w.get('text'))}</span>")
     return " ".join(out)
-
-
-def timeline_svg(fb: dict, tr: dict | None, envelope: list[float], duration: float, hop_s: float = 0.05) -> str:
-    """Loudness on top, then speech, pauses and fillers, then pace with the target band."""
-    W, LOUD, SPEECH, PAUSE, PACE_TOP, PACE_H = 1000, 70, 76, 90, 108, 50
-    x = lambda t: f"{1000 * min(max(t, 0.0), duration) / duration:.1f}"
-    g = [f"<svg class=tl viewBox='0 0 {W} 175' data-duration='{_num(duration)}' "
-         "role=img aria-label='timeline of the answer'>"]
-    if envelope:
-        step = max(1, len(envelope) // 800)  # at most ~800 points
-        pts = [f"{x(i * hop_s)},{LOUD - (v + 60) / 60 * LOUD:.1f}" for i, v in enumerate(envelope) if i % step == 0]
-        g.append(f"<polygon fill='#9db7e0' points='0,{LOUD} {' '.join(pts)} {W},{LOUD}'><title>loudness</title></polygon>")
-    for s in (tr or {}).get("speech", []):
-        g.append(f"<rect x='{x(s['start'])}' y='{SPEECH}' width='{float(x(s['end'])) - float(x(s['start'])):.1f}' "
-                 "height='10' fill='#2e9d5b'><title>speech</title></rect>")
-    colors = {"counted": "#d7bde2", "long": "#a569bd", "very_long": "#6c3483"}
-    for p in (fb.get("hesitation") or {}).get("pauses", []):
-        g.append(f"<rect x='{x(p['start'])}' y='{PAUSE}' width='{float(x(p['end'])) - float(x(p['start'])):.1f}' height='10' "
-                 f"fill='{colors.get(p.get('kind'), '#d7bde2')}'><title>pause {p['duration_s']:.1f} s</title></rect>")
-    hes = fb.get("hesitation") or {}
-    for f in hes.get("filled_pauses", []) + hes.get("filler_phrases", []):
-        if f.get("start") is not None:
-            g.append(f"<line x1='{x(f['start'])}' x2='{x(f['start'])}' y1='0' y2='{PAUSE + 10}' stroke='#e67e22' "
-                     f"stroke-width='2'><title>{esc(f.get('text'))} at {esc(fmt_time(f['start']))}</title></line>")
-    # Pace: 60..240 wpm over the pace row, target band shaded.
-    wy = lambda wpm: f"{PACE_TOP + PACE_H - (min(max(wpm, 60), 240) - 60) / 180 * PACE_H:.1f}"
-    g.append(f"<rect x='0' y='{wy(160)}' width='{W}' height='{float(wy(120)) - float(wy(160)):.1f}' fill='#eaf5ec'>"
-             "<title>target pace 120-160 wpm</title></rect>")
-    windows = (fb.get("pacing") or {}).get("windows", [])
-    if windows:
-        pts = " ".join(f"{x((w['start'] + w['end']) / 2)},{wy(w['wpm'])}" for w in windows)
-        g.append(f"<polyline points='{pts}' fill='none' stroke='#3366cc' stroke-width='2'/>")
-        for w in windows:
-            g.append(f"<circle cx='{x((w['start'] + w['end']) / 2)}' cy='{wy(w['wpm'])}' r='3' fill='#3366cc'>"
-                     f"<title>{w['wpm']:.0f} wpm</title></circle>")
-    g.append(f"<text x='4' y='{PACE_TOP + 10}' font-size='10' fill='#666'>pace (wpm)</text>")
-    tick = 5 if duration <= 60 else 15 if duration <= 180 else 60
-    for t in range(0, int(duration) + 1, tick):
-        g.append(f"<text x='{x(t)}' y='172' font-size='10' fill='#666'>{esc(fmt_time(t))}</text>")
-    g.append("<line class=playhead x1='0' x2='0' y1='0' y2='160' stroke='#c0392b' stroke-width='1.5'/>")
-    g.append("</svg>")
-    return "\n".join(g)
 
 
 def write_session_report(session_dir: Path, target: Path | None = None) -> Path:
@@ -360,166 +284,3 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-# ---------------------------------------------------------------- JSON and Markdown
-
-
-def session_export(session: dict) -> dict:
-    """A session as one JSON-able dict: what the report shows, no file paths."""
-    keys = ("started", "finished", "mode", "bank", "company", "model", "voice", "settings", "versions")
-    answers = []
-    for a in session["answers"]:
-        answers.append({k: a.get(k) for k in ("index", "question_id", "question", "bank", "skipped", "end_reason",
-                                               "duration_s", "transcript", "feedback")}
-                       | {"problems": list(a.get("problems", []))})
-    return {"export_version": EXPORT_VERSION, "id": session["path"].name, **{k: session.get(k) for k in keys},
-            "measures": summarize(session).measures, "answers": answers}
-
-
-def export_json(session: dict) -> str:
-    return json.dumps(session_export(session), indent=2, ensure_ascii=False) + "\n"
-
-
-def export_as_session(data: dict) -> dict:
-    """A JSON export read back in the shape `load_session` gives (no audio)."""
-    session = dict(data)
-    session["path"] = Path(data["id"])
-    session["answers"] = [dict(a, dir=None) for a in data["answers"]]
-    return session
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|{}!~])")
-
-
-def md_escape(text) -> str:
-    """Backslash-escape Markdown (and raw-HTML) characters: shown as typed."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-
-
-def md_unescape(text: str) -> str:
-    return re.sub(r"\\([\\`*_\[\]<>#|{}!~])", r"\1", text)
-
-
-def session_markdown(session: dict) -> str:
-    sid = session["path"].name
-    m = summarize(session).measures
-    lines = [f"# Mock interview {md_escape(sid)}", "",
-             f"{md_escape(session.get('started'))} · {md_escape(session.get('mode'))} · bank {md_escape(session.get('bank'))}"
-             + (f" · company {md_escape(session.get('company'))}" if session.get("company") else ""), "",
-             "| measure | value |", "|---|---|"]
-    lines += [f"| {MEASURES[k][0]} | {fmt_measure(k, m.get(k))} |" for k in MEASURES]
-    for a in session["answers"]:
-        lines += ["", f"## Question {a.get('index')}: {md_escape(a.get('question'))}", ""]
-        fb = a.get("feedback") if isinstance(a.get("feedback"), dict) else None
-        if a.get("skipped"):
-            lines.append("Skipped: nothing was heard.")
-        lines += [f"> {md_escape(p)}" for p in a.get("problems", [])]
-        if fb is None:
-            continue
-        scores = fb.get("scores") or {}
-        lines.append("Scores: " + ", ".join(f"{k} {'-' if v is None else v}" for k, v in scores.items()))
-        findings = fb.get("findings", [])
-        if findings:
-            lines += ["", "### Work on these first", ""]
-            for i, f in enumerate(findings, 1):
-                when = f" ({fmt_time(f['start'])})" if f.get("start") is not None else ""
-                lines.append(f"{i}. **{md_escape(f.get('severity'))}**: {md_escape(f.get('message'))}{when}")
-        points = (fb.get("content") or {}).get("talking_points", [])
-        if points:
-            lines += ["", "### Talking points", ""]
-            for p in points:
-                mark = {True: "✓", False: "✗"}.get(p.get("covered"), "?")
-                lines.append(f"- {mark} {md_escape(p.get('label'))}")
-        lines += ["", "### Transcript", "", markdown_transcript(fb)]
-    return "\n".join(lines) + "\n"
-
-
-def markdown_transcript(fb: dict) -> str:
-    """Fillers in bold, pauses in italics; every word escaped."""
-    pauses = sorted(((fb.get("hesitation") or {}).get("pauses", [])), key=lambda p: p["start"])
-    out, pi = [], 0
-    for w in fb.get("words", []):
-        while pi < len(pauses) and w.get("start") is not None and pauses[pi]["start"] <= w["start"]:
-            out.append(f"*\\[pause {pauses[pi]['duration_s']:.1f} s\\]*")
-            pi += 1
-        text = md_escape(w.get("text"))
-        out.append(f"**{text}**" if w.get("kind") == "filler" else text)
-    return " ".join(out)
-
-
-# ---------------------------------------------------------------- history page
-
-
-def line_chart(values: list[float | None], title: str, baseline: float | None = None,
-               lo: float | None = None, hi: float | None = None, fmt=lambda v: f"{v:.0f}") -> str:
-    """A small line chart of one measure across sessions (None: a gap)."""
-    W, H, PAD = 320, 120, 24
-    known = [v for v in values if v is not None]
-    if not known:
-        return ""
-    lo = min(known + ([baseline] if baseline is not None else [])) if lo is None else lo
-    hi = max(known + ([baseline] if baseline is not None else [])) if hi is None else hi
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1, hi + 1
-    n = len(values)
-    x = lambda i: PAD + (W - 2 * PAD) * (i / (n - 1) if n > 1 else 0.5)
-    y = lambda v: H - PAD - (H - 2 * PAD) * (v - lo) / (hi - lo)
-    g = [f"<svg class=chart width='{W}' height='{H}' viewBox='0 0 {W} {H}' role=img>",
-         f"<text x='{PAD}' y='14' font-size='12' font-weight='600'>{esc(title)}</text>",
-         f"<text x='2' y='{y(hi) + 4:.1f}' font-size='9' fill='#666'>{esc(fmt(hi))}</text>",
-         f"<text x='2' y='{y(lo) + 4:.1f}' font-size='9' fill='#666'>{esc(fmt(lo))}</text>"]
-    if baseline is not None:
-        g.append(f"<line x1='{PAD}' x2='{W - PAD}' y1='{y(baseline):.1f}' y2='{y(baseline):.1f}' stroke='#aaa' "
-                 f"stroke-dasharray='4 3'><title>your baseline {esc(fmt(baseline))}</title></line>")
-    run: list[str] = []
-    for i, v in enumerate(values + [None]):
-        if v is not None:
-            run.append(f"{x(i):.1f},{y(v):.1f}")
-        elif run:
-            g.append(f"<polyline points='{' '.join(run)}' fill='none' stroke='#3366cc' stroke-width='2'/>")
-            run = []
-    for i, v in enumerate(values):
-        if v is not None:
-            g.append(f"<circle cx='{x(i):.1f}' cy='{y(v):.1f}' r='3' fill='#3366cc'><title>session {i + 1}: "
-                     f"{esc(fmt(v))}</title></circle>")
-    g.append("</svg>")
-    return "".join(g)
-
-
-def history_html(summaries: list[SessionSummary], trend_list: list[Trend], problems: list[str],
-                 page: Path | None = None) -> str:
-    parts = ["<!doctype html><html lang=en><head><meta charset=utf-8>",
-             f"<title>voice-mock · progress</title><style>{CSS}</style></head><body>",
-             f"<h1>Your progress</h1><p class=meta>{len(summaries)} sessions</p>"]
-    if trend_list:
-        parts.append("<ul>" + "".join(f"<li>{esc(t.message)}</li>" for t in trend_list) + "</ul>")
-    charts = []
-    for t in trend_list:
-        unit, known = MEASURES[t.measure][1], [v for v in t.values if v is not None]
-        if unit in ("", "%"):
-            scale = (0, 100)
-        elif unit == "wpm":  # the pace bands sit inside 60-240
-            scale = (min(known + [60]), max(known + [240]))
-        else:  # rates start at zero, so "down to 0.5/min" looks like it
-            scale = (0, max(known + [t.baseline or 0, 1.0]) * 1.2)
-        charts.append(line_chart(t.values, MEASURES[t.measure][0], t.baseline, *scale,
-                                 fmt=lambda v, name=t.measure: fmt_measure(name, v)))
-    parts.append("<div class=charts>" + "".join(c for c in charts if c) + "</div>")
-    rows = ["<table class=hist><tr><th>session</th><th>date</th><th>bank</th><th>questions</th>"
-            + "".join(f"<th>{esc(MEASURES[k][0])}</th>" for k in ("wpm", "fillers_per_min", "long_pauses_per_min",
-                                                                 "points_covered", "overall")) + "</tr>"]
-    for s in summaries:
-        name = esc(s.id)
-        report = s.path / REPORT_FILE
-        if page is not None and report.is_file():
-            href = os.path.relpath(report.resolve(), Path(page).resolve().parent)
-            name = f"<a href='{esc(href)}'>{name}</a>"
-        rows.append(f"<tr><td>{name}</td><td>{esc(s.started[:16].replace('T', ' '))}</td><td>{esc(s.bank)}</td>"
-                    f"<td>{s.answered}/{s.questions}</td>"
-                    + "".join(f"<td>{esc(fmt_measure(k, s.measures.get(k)))}</td>"
-                              for k in ("wpm", "fillers_per_min", "long_pauses_per_min", "points_covered", "overall"))
-                    + "</tr>")
-    parts.append("".join(rows) + "</table>")
-    if problems:
-        parts.append("<h3>Skipped</h3><ul class=notes>" + "".join(f"<li>{esc(p)}</li>" for p in problems) + "</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
