@@ -257,3 +257,31 @@ def test_size_checks_catch_a_long_module_and_a_crowded_top(tmp_path):
     root = _tree(tmp_path, files)
     assert long_modules(root) == [f"voice_mock.sub.big: {MAX_LINES + 1} lines"]
     assert len(loose_modules(root)) == MAX_LOOSE + 1
+
+
+def readme_missing(root: Path, readme: str) -> list[str]:
+    """Sub-packages and modules the README's module map does not name
+    (the modules of analysis/ are described in docs/feedback.md instead)."""
+    section = readme.split("## How it works", 1)[-1].split("\n## ", 1)[0]
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if len(rel.parts) > 1 and f"{rel.parts[0]}/" not in section:
+            missing.append(f"{rel.parts[0]}/")
+        if rel.name in ("__init__.py", "__main__.py") or rel.parts[0] == "analysis":
+            continue
+        if f"{rel.name}`" not in section:
+            missing.append(str(rel))
+    return sorted(set(missing))
+
+
+def test_readme_module_map_matches_the_tree():
+    readme = (PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert readme_missing(PACKAGE_DIR, readme) == []
+
+
+def test_readme_check_catches_an_unlisted_module(tmp_path):
+    root = _tree(tmp_path, {"__init__.py": "", "types.py": "", "audio/__init__.py": "", "audio/vad.py": "",
+                            "audio/new.py": "", "analysis/__init__.py": "", "analysis/x.py": ""})
+    readme = "# x\n## How it works\n| `types.py` | ... |\n| `audio/vad.py` | ... |\n| `analysis/` | ... |\n## Figures\n`new.py`\n"
+    assert readme_missing(root, readme) == ["audio/new.py"]

@@ -1,4 +1,5 @@
-"""The evaluation runner behind `voice-mock evaluate` (cli/evaluate.py shows its table): the analysis against the ground truth of samples/.
+"""The evaluation runner behind `voice-mock evaluate` (cli/evaluate.py shows
+its table): the analysis against the ground truth of samples/.
 
 Each sample goes through the product's own path (blocks → streaming
 transcription → speech intervals → analysis) and is scored with the pure
