@@ -11,8 +11,9 @@
 
 Modules: config (thresholds), text (tokens, stems, phrases), intervals,
 words (the analysed words, read back as evidence), alignment (words vs
-audio), pacing, hesitation, content, scoring, findings,
-feedback (the JSON contract). docs/feedback.md documents the output.
+audio), pacing, hesitation, content (with answer: look-ups and negation, and
+company: the profile's terms), scoring, findings, feedback (the JSON
+contract). docs/feedback.md documents the output.
 """
 
 from __future__ import annotations
