@@ -13,6 +13,7 @@ from voice_mock.errors import UsageError, VoiceMockError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES_DIR = REPO_ROOT / "samples"
+REAL_DIR = REPO_ROOT / "tests" / "data" / "real"
 
 
 def warn(message: str) -> None:

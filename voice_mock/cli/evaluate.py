@@ -1,5 +1,6 @@
-"""`voice-mock evaluate`: the analysis against the ground truth of the bundled
-samples (evaluation/runner.py), shown as a table or JSON."""
+"""`voice-mock evaluate`: the analysis against ground truth, synthetic samples
+(evaluation/runner.py) and real speech (evaluation/real_runner.py) reported
+apart, as tables or JSON."""
 
 from __future__ import annotations
 
@@ -14,24 +15,42 @@ def cmd_evaluate(args) -> int:
     import json
     from dataclasses import asdict
 
+    from voice_mock.evaluation.real_runner import evaluate_real
     from voice_mock.evaluation.runner import evaluate
+
+    from .evaluate_real import render_real
 
     from .render import ConsoleUI
 
     ui = ConsoleUI()
-    if not args.samples.is_dir():
+    which = getattr(args, "which", "all")
+    if which in ("all", "synthetic") and not args.samples.is_dir():
         raise UsageError(f"{args.samples}: not a folder")
+    if which in ("all", "real") and not (args.real / "manifest.json").is_file():
+        raise UsageError(f"{args.real}: no manifest.json of real recordings there")
     transcriber = load_transcriber(args, ui)
-    banks = banks_of(store_of(args))
-    with ui.console.status("Evaluating…") as status:
-        scores, totals = evaluate(args.samples, transcriber, banks,
-                                  progress=lambda i, n, name: status.update(f"Evaluating sample {i} of {n}: {name}"))
-    if not scores:
-        raise VoiceMockError(f"no samples (<id>.flac with <id>.json) in {args.samples}")
+    out: dict = {"model": transcriber.name}
+    if which in ("all", "synthetic"):
+        banks = banks_of(store_of(args))
+        with ui.console.status("Evaluating…") as status:
+            scores, totals = evaluate(args.samples, transcriber, banks,
+                                      progress=lambda i, n, name: status.update(f"Evaluating sample {i} of {n}: {name}"))
+        if not scores:
+            raise VoiceMockError(f"no samples (<id>.flac with <id>.json) in {args.samples}")
+        out["synthetic"] = {"samples": [asdict(s) for s in scores], "totals": asdict(totals)}
+        if not args.json:
+            render_table(ui.console, scores, totals)
+    if which in ("all", "real"):
+        with ui.console.status("Evaluating real speech…") as status:
+            scores, totals = evaluate_real(
+                args.real, transcriber, args.split,
+                progress=lambda i, n, name: status.update(f"Real speech, clip {i} of {n}: {name}"))
+        out["real"] = {"clips": [dict(asdict(s), wer=s.wer, raw_wer=s.raw_wer) for s in scores],
+                       "totals": {k: asdict(v) for k, v in totals.items()}}
+        if not args.json:
+            render_real(ui.console, scores, totals, transcriber.name)
     if args.json:
-        print(json.dumps({"samples": [asdict(s) for s in scores], "totals": asdict(totals)}, indent=2))
-    else:
-        render_table(ui.console, scores, totals)
+        print(json.dumps(out, indent=2))
     return 0
 
 
@@ -39,7 +58,7 @@ def render_table(console, scores, t) -> None:
     """Per-sample figures and the totals (evaluation.runner.SampleScore, Totals)."""
     from rich.table import Table
 
-    table = Table(title="Analysis against the ground truth of samples/", header_style="bold")
+    table = Table(title="Synthetic speech: the analysis against the ground truth of samples/", header_style="bold")
     for col in ("sample", "fillers tp/fp/fn", "pauses ≥1 s found", "boundary err", "wpm truth", "wpm found",
                 "wpm err", "WER", "words in silence"):
         table.add_column(col, justify="right" if col != "sample" else "left")
@@ -52,7 +71,7 @@ def render_table(console, scores, t) -> None:
         )
     console.print(table)
     console.print(
-        f"filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
+        f"synthetic · filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
         f"pauses ≥1 s found within 150 ms: {t.long_pause_recall:.0%} (mean boundary error "
         f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
         f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"

