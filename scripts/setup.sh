@@ -13,6 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins"
 if [ "${1:-}" = "--test" ]; then
   PACKAGES="$PACKAGES chromium"  # the HTML report opened in a real browser
+  PACKAGES="$PACKAGES strace util-linux"  # the no-network test: strace inside `unshare -n`
 fi
 missing=""
 for p in $PACKAGES; do

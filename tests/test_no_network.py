@@ -1,0 +1,138 @@
+"""No network, ever: the commands run in a network namespace with no network
+(`unshare -n`, as root) under a fresh HOME, traced with `strace -f`. Any
+attempt to reach an internet address (AF_INET/AF_INET6 other than loopback:
+DNS lookups included) fails the test, and so does any file written under HOME
+outside the data dir (onnxruntime's telemetry queue in ~/.cache/Microsoft/
+was one). Local sockets (AF_UNIX: PulseAudio, nscd) are fine.
+
+The environment is scrubbed of the variables that switch telemetry off, so it
+is the package itself that must switch it off. A first test runs the same
+harness on a program that does connect and write, to show it catches both.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+
+DATA_DIR = Path(".local/share/voice-mock")  # the default data dir, under HOME
+TRACED = "connect,sendto,sendmsg"
+ADDRESS = re.compile(
+    r"sa_family=AF_INET6?, .*?(?:inet_addr\(\"(?P<v4>[^\"]+)\"\)|inet_pton\(AF_INET6, \"(?P<v6>[^\"]+)\")"
+)
+
+
+def _require_tools() -> None:
+    missing = [t for t in ("unshare", "strace") if not shutil.which(t)]
+    reason = None
+    if os.geteuid() != 0:
+        reason = "needs root for `unshare -n`"
+    elif missing:
+        reason = f"needs {' and '.join(missing)} (scripts/setup.sh --test installs them)"
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)  # CI runs as root with setup.sh done: never skip there
+        pytest.skip(reason)
+
+
+def _clean_env(home: Path) -> dict[str, str]:
+    drop = ("ORT_", "HF_", "XDG_", "PULSE_", "VOICE_MOCK", "DO_NOT_TRACK", "DISABLE_TELEMETRY", "TRANSFORMERS_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env["HOME"] = str(home)
+    return env
+
+
+def internet_connects(strace_log: str) -> list[str]:
+    """Lines of an strace log that address a non-loopback internet address."""
+    found = []
+    for line in strace_log.splitlines():
+        m = ADDRESS.search(line)
+        if m and not ipaddress.ip_address(m.group("v4") or m.group("v6")).is_loopback:
+            found.append(line.strip())
+    return found
+
+
+def files_outside_data_dir(home: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(home)) for p in home.rglob("*")
+        if not p.is_dir() and not p.relative_to(home).is_relative_to(DATA_DIR)
+    )
+
+
+def run_offline(tmp_path: Path, argv: list[str], name: str) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+    """Run argv with no network under a fresh HOME; (result, internet connects, stray files)."""
+    home = tmp_path / f"home-{name}"
+    home.mkdir()
+    log = tmp_path / f"strace-{name}.log"
+    work = tmp_path / f"cwd-{name}"
+    work.mkdir()
+    result = subprocess.run(
+        ["unshare", "-n", "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
+        capture_output=True, text=True, env=_clean_env(home), cwd=work, timeout=600, stdin=subprocess.DEVNULL,
+    )
+    return result, internet_connects(log.read_text(errors="replace")), files_outside_data_dir(home)
+
+
+def voice_mock(*args) -> list[str]:
+    return [sys.executable, "-m", "voice_mock", *map(str, args)]
+
+
+def test_the_harness_catches_a_connect_and_a_stray_file(tmp_path):
+    _require_tools()
+    # 192.0.2.1 is a documentation address (TEST-NET-1); inside the empty
+    # namespace the connect fails at once and nothing leaves the machine.
+    code = (
+        "import os, socket, pathlib\n"
+        "s = socket.socket(); s.settimeout(1); s.connect_ex(('192.0.2.1', 443))\n"
+        "u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.connect_ex(('::1', 53))\n"
+        "p = pathlib.Path.home() / '.cache' / 'tracker' / 'id'; p.parent.mkdir(parents=True); p.write_text('x')\n"
+    )
+    result, connects, files = run_offline(tmp_path, [sys.executable, "-c", code], "probe")
+    assert result.returncode == 0, result.stderr
+    assert len(connects) == 1 and "192.0.2.1" in connects[0], connects  # ::1 (loopback) is allowed
+    assert files == [".cache/tracker/id"]
+
+
+def _assert_offline(result, connects, files) -> None:
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert connects == [], "tried the network:\n" + "\n".join(connects)
+    assert files == [], f"wrote outside the data dir: {files}"
+
+
+@pytest.mark.model
+def test_demo_makes_no_connection_and_writes_no_telemetry(tmp_path):
+    _require_tools()
+    result, connects, files = run_offline(tmp_path, voice_mock("demo", "--count", "1"), "demo")
+    _assert_offline(result, connects, files)
+    assert "Session saved" in result.stdout
+
+
+@pytest.mark.model
+def test_analyze_makes_no_connection_and_writes_no_telemetry(tmp_path):
+    _require_tools()
+    argv = voice_mock("analyze", SAMPLES / "hard-quiet.flac", "--question", "tell-me-about-yourself")
+    result, connects, files = run_offline(tmp_path, argv, "analyze")
+    _assert_offline(result, connects, files)
+    assert "pace" in result.stdout
+
+
+@pytest.mark.model
+def test_evaluate_makes_no_connection_and_writes_no_telemetry(tmp_path):
+    _require_tools()
+    one = tmp_path / "one-sample"
+    one.mkdir()
+    for suffix in (".flac", ".json"):
+        shutil.copy(SAMPLES / f"hard-quiet{suffix}", one)
+    result, connects, files = run_offline(tmp_path, voice_mock("evaluate", "--samples", one, "--json"), "evaluate")
+    _assert_offline(result, connects, files)
+    assert [s["id"] for s in json.loads(result.stdout)["samples"]] == ["hard-quiet"]
