@@ -14,12 +14,15 @@ Every threshold, its default and its source are listed in docs/feedback.md.
 
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from voice_mock.audio.endpoint import EndpointSettings
 from voice_mock.errors import UsageError
+from voice_mock.files import FileProblem, read_text
 
 CONFIG_NAME = "config.toml"
 
@@ -39,24 +42,27 @@ class UserConfig:
 def load_user_config(path: Path | None, data_dir: Path) -> UserConfig:
     explicit = path is not None
     path = Path(path) if explicit else Path(data_dir) / CONFIG_NAME
-    if not path.is_file():
-        if explicit:
-            raise UsageError(f"{path}: no such config file")
+    if not explicit and not os.path.lexists(path):
         return UserConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
+        text = read_text(path, "config file")  # a folder or a FIFO is named as such, never opened
+    except FileProblem as exc:
+        raise UsageError(str(exc).replace("no such file", "no such config file")) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not valid TOML (nested too deeply)") from None
     endpoint = data.pop("endpoint", {})
     known = {f.name for f in fields(EndpointSettings)}
     if not isinstance(endpoint, dict) or set(endpoint) - known:
         bad = sorted(set(endpoint) - known) if isinstance(endpoint, dict) else ["(not a table)"]
         raise UsageError(f"{path}: endpoint: unknown key {', '.join(bad)} (expected one of: {', '.join(sorted(known))})")
     for key, value in endpoint.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise UsageError(f"{path}: endpoint.{key}: must be a positive number")
+        problem = endpoint_value_problem(key, value)
+        if problem:
+            raise UsageError(f"{path}: endpoint.{key}: {problem}")
     from voice_mock.analysis.config import AnalysisConfig
 
     try:
@@ -64,3 +70,12 @@ def load_user_config(path: Path | None, data_dir: Path) -> UserConfig:
     except ValueError as exc:
         raise UsageError(f"{path}: {exc}") from None
     return UserConfig(analysis=analysis, endpoint={k: float(v) for k, v in endpoint.items()}, path=path)
+
+
+def endpoint_value_problem(key: str, value) -> str | None:
+    """What is wrong with one end-of-answer setting, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return f"must be a positive number, got {value!r}"
+    if key == "threshold" and value >= 1:
+        return f"is a speech probability: between 0 and 1, got {value!r}"
+    return None

@@ -16,6 +16,7 @@ over the defaults; an unknown section or key raises ValueError naming it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
@@ -187,6 +188,12 @@ class AnalysisConfig:
         return config
 
     def validate(self) -> None:
+        for section in fields(self):
+            values = getattr(self, section.name)
+            for f in fields(values):
+                problem = _value_problem(f.name, getattr(values, f.name))
+                if problem:
+                    raise ValueError(f"{section.name}.{f.name} {problem}")
         p = self.pacing
         if not p.slow_wpm <= p.target_low_wpm <= p.target_high_wpm <= p.fast_wpm:
             raise ValueError(
@@ -207,7 +214,28 @@ def _merge_section(section: str, current: Any, overrides: Mapping[str, Any]) -> 
         if key not in known:
             raise ValueError(f"unknown analysis config key: {section}.{key}")
         default = getattr(current, key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"analysis config {section}.{key} must be a number")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"analysis config {section}.{key} must be a number, got {value!r}")
+        if isinstance(default, int) and value != int(value):
+            raise ValueError(f"analysis config {section}.{key} must be a whole number, got {value!r}")
         changes[key] = int(value) if isinstance(default, int) else float(value)
     return replace(current, **changes)
+
+
+# Values that are shares of one (probabilities, confidences, proportions).
+_FRACTIONS = ("confidence", "probability", "share", "low_relevance")
+# Values that divide or step something, so zero would break the analysis.
+_NON_ZERO = ("wpm", "window_s", "min_filler_s", "counted_s")
+
+
+def _value_problem(name: str, value: float) -> str | None:
+    """What is wrong with one threshold, or None (ranges: see docs/feedback.md)."""
+    if not math.isfinite(value) or value < 0:
+        return f"must not be negative, got {value!r}"
+    if isinstance(value, int) and value < 1:
+        return f"must be at least 1, got {value!r}"
+    if value == 0 and any(part in name for part in _NON_ZERO):
+        return f"must be positive, got {value!r}"
+    if value > 1 and any(part in name for part in _FRACTIONS):
+        return f"is a share: between 0 and 1, got {value!r}"
+    return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_mock.errors import VoiceMockError
+from voice_mock.files import FileProblem, read_bytes
 from voice_mock.types import Bank, Company, Cue, Question
 
 
@@ -247,12 +248,19 @@ def _read_toml(path: Path) -> tuple[dict, Place]:
     path = Path(path).expanduser().resolve()
     place = Place(display_path(path))
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f), place
+        data = read_bytes(path, "TOML file")  # a folder or a FIFO is named as such, never opened
+    except FileProblem as e:
+        raise place.error("cannot read: " + str(e).removeprefix(f"{path}: ")) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise place.error(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+    try:
+        return tomllib.loads(text), place
     except tomllib.TOMLDecodeError as e:
         raise place.error(f"invalid TOML: {e}") from None
-    except OSError as e:
-        raise place.error(f"cannot read: {e.strerror or e}") from None
+    except RecursionError:
+        raise place.error("invalid TOML: nested too deeply") from None
 
 
 # ---------------------------------------------------------------- one file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from voice_mock.errors import UsageError, VoiceMockError
 
-from .common import banks_of, company_of, store_of, user_config
+from .common import banks_of, company_of, store_of, user_config, warn
 
 
 def cmd_analyze(args) -> int:
@@ -27,10 +27,9 @@ def cmd_analyze(args) -> int:
         from voice_mock.analysis import analyze_text
 
         if args.text_file is not None:
-            try:
-                text = args.text_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise VoiceMockError(f"{args.text_file}: cannot read ({exc})") from None
+            from voice_mock.files import read_text
+
+            text = read_text(args.text_file, "text file")  # a folder or a FIFO is named as such, never read
         else:
             text = args.text
         if not text.strip():
@@ -41,7 +40,12 @@ def cmd_analyze(args) -> int:
         from voice_mock.interview.pipeline import analyze_audio
         from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
+        from voice_mock.audio.damage import check_decoded
+
         audio = load_audio(args.audio)
+        damage = check_decoded(args.audio, len(audio))  # a damaged file is never analysed silently
+        if damage:
+            warn(damage)
         if len(audio) < 1600:
             raise VoiceMockError(f"{args.audio}: too short to analyse ({len(audio) / 16000:.2f} s)")
         transcriber = WhisperTranscriber(WhisperSettings(model=args.model))

@@ -17,7 +17,9 @@ REAL_DIR = REPO_ROOT / "tests" / "data" / "real"
 
 
 def warn(message: str) -> None:
-    print(f"voice-mock: warning: {message}", file=sys.stderr)
+    from .terminal import clean
+
+    print(clean(f"voice-mock: warning: {message}"), file=sys.stderr)
 
 
 def store_of(args):
@@ -28,10 +30,11 @@ def store_of(args):
 
 def banks_of(store, bank: str | None = None):
     """The installed banks, the user's, and a bank file named with --bank."""
-    from voice_mock.banks import load_banks
+    from voice_mock.banks import load_bank, load_banks
 
     extra_files = []
     if bank and bank.endswith(".toml"):
+        load_bank(Path(bank))  # a bank file named on the command line must work: its error is the command's
         extra_files.append(Path(bank))
     problems: list = []
     banks = load_banks(extra_dirs=[store.data_dir / "banks"], extra_files=extra_files, errors=problems)
@@ -43,9 +46,20 @@ def banks_of(store, bank: str | None = None):
 def company_of(args, store):
     if not getattr(args, "company", None):
         return None
-    from voice_mock.banks import find_company, load_companies
+    from voice_mock.banks import find_company
 
-    return find_company(load_companies(extra_dirs=[store.data_dir / "companies"]), args.company)
+    return find_company(companies_of(store), args.company)
+
+
+def companies_of(store):
+    """The installed company profiles and the user's; a broken one is skipped with one line."""
+    from voice_mock.banks import load_companies
+
+    problems: list = []
+    companies = load_companies(extra_dirs=[store.data_dir / "companies"], errors=problems)
+    for problem in problems:
+        warn(f"skipped: {problem}")
+    return companies
 
 
 def bank_id(args) -> str | None:
@@ -113,8 +127,7 @@ def write_out(path, text: str) -> str:
     if str(path) == "-":
         sys.stdout.write(text)
         return "stdout"
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise VoiceMockError(f"cannot write {path}: {exc.strerror}") from None
+    from voice_mock.files import write_atomic
+
+    write_atomic(Path(path), text)  # whole or not at all: a full disk leaves no half file
     return str(path)

@@ -4,6 +4,7 @@ the same interview loop (interview/loop.py), set up here from the command line."
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 from voice_mock.errors import UsageError, VoiceMockError
@@ -17,9 +18,9 @@ from .common import (
 def loop_settings(args, config):
     from voice_mock.interview.loop import LoopSettings
 
-    for value in (args.end_silence, args.max_answer):
-        if value is not None and value <= 0:
-            raise UsageError("--end-silence and --max-answer must be positive")
+    for option, value in (("--end-silence", args.end_silence), ("--max-answer", args.max_answer)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise UsageError(f"{option} must be a positive number of seconds, got {value}")
     return LoopSettings(endpoint=config.endpoint_settings(end_silence_s=args.end_silence, max_answer_s=args.max_answer))
 
 
