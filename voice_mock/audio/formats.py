@@ -12,11 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
+from voice_mock import interrupts
 from voice_mock.errors import VoiceMockError
+from voice_mock.files import FileProblem, WriteError, regular_file, why_not_written
 
 SAMPLE_RATE = 16_000
 BLOCK_SECONDS = 0.032  # 512 samples: one Silero VAD frame per block
 BLOCK_SIZE = int(SAMPLE_RATE * BLOCK_SECONDS)
+HEADER_BYTES = 44  # of the WAV files written here
 
 
 class AudioError(VoiceMockError):
@@ -41,9 +44,10 @@ def load_audio(path: str | Path) -> np.ndarray:
     libsndfile (WAV, FLAC, OGG, MP3) first; PyAV, which faster-whisper
     already depends on, for the rest (M4A, AAC, video containers).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise AudioError(f"{path}: no such file")
+    try:
+        path = regular_file(path, "audio file")  # a FIFO would block the read
+    except FileProblem as exc:
+        raise AudioError(str(exc)) from None
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty")
     try:
@@ -69,7 +73,9 @@ class StreamingWavWriter:
     """16-bit mono WAV written block by block, valid on disk after every block.
 
     The RIFF sizes are patched after each write, so a crash or power cut
-    leaves a playable file holding everything up to the last block.
+    leaves a playable file holding everything up to the last block. A block
+    the disk has no room for is cut off again (the file stays valid, with
+    every block before it) and a WriteError says the disk is full.
     """
 
     def __init__(self, path: str | Path, sample_rate: int = SAMPLE_RATE, fsync_every_s: float = 1.0):
@@ -78,9 +84,13 @@ class StreamingWavWriter:
         self.frames = 0
         self._fsync_every = int(fsync_every_s * sample_rate)
         self._since_sync = 0
-        self._file = open(self.path, "wb")
-        self._file.write(self._header(0))
-        self._file.flush()
+        self._fd: int | None = None
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            self._put(self._header(0), 0)
+        except OSError as exc:
+            self.close()
+            raise WriteError(f"cannot write {self.path}: {why_not_written(exc)}") from None
 
     def _header(self, n_frames: int) -> bytes:
         data_bytes = n_frames * 2
@@ -90,24 +100,40 @@ class StreamingWavWriter:
             + b"data" + struct.pack("<I", data_bytes)
         )
 
+    def _put(self, data: bytes, offset: int) -> None:
+        view = memoryview(data)
+        while view:
+            done = os.pwrite(self._fd, view, offset)
+            view, offset = view[done:], offset + done
+
     def write(self, block: np.ndarray) -> None:
         pcm = float_to_int16(np.asarray(block).reshape(-1))
-        self._file.seek(0, os.SEEK_END)
-        self._file.write(pcm.tobytes())
+        end = HEADER_BYTES + self.frames * 2
+        try:
+            self._put(pcm.tobytes(), end)
+        except OSError as exc:
+            # Keep the file as it was before this block: whole blocks and a true header.
+            try:
+                os.ftruncate(self._fd, end)
+                os.fsync(self._fd)
+            except OSError:
+                pass
+            raise WriteError(f"cannot write {self.path}: {why_not_written(exc)}") from None
         self.frames += len(pcm)
-        self._file.seek(0)
-        self._file.write(self._header(self.frames))
-        self._file.flush()
+        self._put(self._header(self.frames), 0)  # rewrites bytes already on disk: needs no room
         self._since_sync += len(pcm)
         if self._since_sync >= self._fsync_every:
-            os.fsync(self._file.fileno())
+            os.fsync(self._fd)
             self._since_sync = 0
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            os.close(fd)
 
     def __enter__(self) -> "StreamingWavWriter":
         return self
@@ -117,12 +143,24 @@ class StreamingWavWriter:
 
 
 def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
-    """Write a whole clip atomically (temp file, then rename)."""
+    """Write a whole clip atomically (temp file, then rename); no temp file is left on failure."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with StreamingWavWriter(tmp, sample_rate) as w:
-        w.write(audio)
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with interrupts.deferred():
+        try:
+            with StreamingWavWriter(tmp, sample_rate) as w:
+                w.write(audio)
+            os.replace(tmp, path)
+        except BaseException as exc:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                raise WriteError(f"cannot write {path}: {why_not_written(exc)}") from None
+            if isinstance(exc, WriteError):
+                raise WriteError(str(exc).replace(str(tmp), str(path))) from None
+            raise
 
 
 def rms_dbfs(audio: np.ndarray) -> float:

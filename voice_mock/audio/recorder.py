@@ -14,7 +14,8 @@ from .endpoint import EndpointDetector, EndpointSettings
 
 ENTER = "enter"  # the person pressed Enter (or a line arrived on stdin)
 SOURCE_ENDED = "source_ended"  # a file or sample ran out
-INTERRUPTED = "interrupted"  # Ctrl-C: the audio so far is kept
+INTERRUPTED = "interrupted"  # Ctrl-C (or SIGTERM, SIGHUP): the audio so far is kept
+FAILED = "failed"  # the microphone went away, the disk filled up...: the audio so far is kept, `error` says why
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Recording:
     end_reason: str
     first_speech_s: float | None  # audio time of the first speech, None if none
     vad_probabilities: list[float]  # one per 32 ms frame, as the live VAD judged them
+    error: Exception | None = None  # why the recording failed (end_reason FAILED)
 
     @property
     def duration_s(self) -> float:
@@ -62,6 +64,7 @@ def record_answer(
     chunks: list[np.ndarray] = []
     all_probabilities: list[float] = []
     reason = SOURCE_ENDED
+    error = None
     with StreamingWavWriter(path) as writer:
         try:
             for block in blocks:
@@ -93,6 +96,8 @@ def record_answer(
                     break
         except KeyboardInterrupt:
             reason = INTERRUPTED
+        except Exception as exc:  # the caller reports it once the session lists what was kept
+            reason, error = FAILED, exc
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     return Recording(path=Path(path), audio=audio, end_reason=reason, first_speech_s=detector.first_speech_s,
-                     vad_probabilities=all_probabilities)
+                     vad_probabilities=all_probabilities, error=error)

@@ -25,7 +25,7 @@ def cmd_devices(args) -> int:
 
 
 def cmd_banks(args) -> int:
-    from rich.console import Console
+    from .render import SafeConsole as Console
     from rich.markup import escape
     from rich.padding import Padding
     from rich.table import Table

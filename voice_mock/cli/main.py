@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from voice_mock import __version__
+from voice_mock import __version__, interrupts
 from voice_mock.errors import VoiceMockError
 
 from .common import REAL_DIR, SAMPLES_DIR
@@ -135,21 +135,47 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(name)s: %(message)s")
+    # Ctrl-C, SIGTERM and SIGHUP stop a command the same way; a second one ends it at once (interrupts.py).
+    previous = interrupts.install()
+    try:
+        code = _run(args)
+        if interrupts.signal_name() and code == 0:  # a recording stopped by a signal: the session went on to its end
+            _say(f"voice-mock: interrupted ({interrupts.signal_name()}); what was recorded is saved")
+            code = interrupts.exit_code()
+        if not interrupts.settle_workers():
+            interrupts.exit_now(code, message=None)  # a model thread still busy: exiting normally would abort
+        return code
+    finally:
+        interrupts.restore(previous)
+
+
+def _run(args) -> int:
     try:
         return _command(args.command)(args)
     except VoiceMockError as exc:
         if args.debug:
             raise
-        print(f"voice-mock: error: {exc}", file=sys.stderr)
+        _say(f"voice-mock: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("\nvoice-mock: interrupted (what was recorded is saved)", file=sys.stderr)
-        return 130
+        name = interrupts.signal_name() or "Ctrl-C"
+        _say(f"\nvoice-mock: interrupted ({name}); what was recorded is saved")
+        return interrupts.exit_code()
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise
-        print(f"voice-mock: error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        _say(f"voice-mock: error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return 1
+
+
+def _say(line: str) -> None:
+    """One line on stderr, control characters shown not obeyed; a closed terminal (SIGHUP) is no error."""
+    from .terminal import clean
+
+    try:
+        print(clean(line), file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

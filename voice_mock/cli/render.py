@@ -11,10 +11,13 @@ import time
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from voice_mock.review.formatting import fmt_time
+
+from .terminal import clean
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
@@ -43,9 +46,21 @@ def marked_transcript(feedback: dict, min_pause_s: float = 0.25) -> Text:
     return text
 
 
+class SafeConsole(Console):
+    """A rich Console that never passes a control character from the text it
+    prints (terminal.py); rich's own styling and cursor moves are separate
+    control segments (or styles) and are left alone."""
+
+    def _render_buffer(self, buffer) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(clean(segment.text), segment.style, segment.control)
+            for segment in buffer
+        )
+
+
 class ConsoleUI:
     def __init__(self, console: Console | None = None, live: bool | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or SafeConsole(highlight=False)
         self.live = sys.stderr.isatty() if live is None else live
         self._last_status = 0.0
 
@@ -152,8 +167,11 @@ def _evidence(item: dict) -> str:
 def _delivery_line(fb: dict) -> str:
     pacing = fb.get("pacing", {})
     hes = fb.get("hesitation", {})
-    if not pacing.get("duration_s"):  # a typed answer: nothing was timed
-        return f"typed answer · {pacing.get('word_count', len(fb.get('words', [])))} words"
+    if not pacing.get("duration_s"):
+        words = fb.get("words", [])
+        if words and all(w.get("start") is None for w in words):  # a typed answer: nothing was timed
+            return f"typed answer · {pacing.get('word_count', len(words))} words"
+        return "no speech found in the recording · nothing to time"
     wpm = pacing.get("words_per_minute")
     parts = [
         f"length {fmt_time(pacing.get('duration_s'))}",

@@ -12,7 +12,7 @@ from .common import answer_of, load_session_ref, store_of, write_out
 
 
 def cmd_history(args) -> int:
-    from rich.console import Console
+    from .render import SafeConsole as Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -67,7 +67,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from rich.console import Console
+    from .render import SafeConsole as Console
     from rich.markup import escape
     from rich.table import Table
 

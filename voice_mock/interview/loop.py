@@ -6,21 +6,21 @@ run this same code; only the answer source and the player differ.
 
 from __future__ import annotations
 
-import platform
 import queue
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from voice_mock import __version__
+from voice_mock.errors import VoiceMockError
 from voice_mock.audio.formats import write_wav
 from voice_mock.audio.endpoint import NO_SPEECH, EndpointSettings
 from .pipeline import analyze_audio
+from .session_file import SessionFile
 from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
 from voice_mock.speech.streaming import SegmentingTranscriber
@@ -112,53 +112,30 @@ class InterviewContext:
     analysis_config: object = None  # AnalysisConfig; None: the defaults
 
 
-def _session_meta(ctx: InterviewContext, started: str, answers: list[dict], finished: bool) -> dict:
-    return {
-        "schema_version": 1,
-        "started": started,
-        "finished": finished,
-        "mode": ctx.mode,
-        "bank": ctx.bank,
-        "company": ctx.company.id if ctx.company else None,
-        "model": ctx.transcriber.name,
-        "voice": getattr(ctx.voice, "name", "none"),
-        "settings": {"endpoint": asdict(ctx.settings.endpoint)},
-        "versions": {"voice_mock": __version__, "python": platform.python_version()},
-        "answers": answers,
-    }
+class AnswerCutOff(VoiceMockError):
+    """The recording stopped on an error (no microphone, a full disk); what was recorded is kept."""
 
 
 def run_interview(questions: list[Question], ctx: InterviewContext) -> list[AnswerRecord]:
-    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    saved: list[dict] = []
+    session = SessionFile(ctx, started=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     records: list[AnswerRecord] = []
-
-    def save_meta(finished: bool) -> None:
-        write_json_atomic(ctx.session_dir / "session.json", _session_meta(ctx, started, saved, finished))
-
-    save_meta(False)
+    session.save()
+    completed = False
     try:
         for index, question in enumerate(questions, start=1):
             folder = answer_dir(ctx.session_dir, index, question.id)
-            record = _ask_one(ctx, index, len(questions), question, folder)
+            record = _ask_one(ctx, index, len(questions), question, folder, session)
             records.append(record)
-            entry = {"index": index, "question_id": question.id, "question": question.text,
-                     "bank": question.bank, "folder": folder.name, "skipped": record.skipped}
-            if record.recording is not None:
-                entry["end_reason"] = record.recording.end_reason
-                entry["duration_s"] = round(record.recording.duration_s, 2)
-            if record.analysis is not None:
-                entry["scores"] = record.feedback.get("scores")
-            saved.append(entry)
-            save_meta(False)
             if record.recording is not None and record.recording.end_reason == INTERRUPTED:
                 break
+        completed = True
     finally:
-        save_meta(True)
+        session.finish(raise_errors=completed)
     return records
 
 
-def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, folder: Path) -> AnswerRecord:
+def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, folder: Path,
+             session: SessionFile) -> AnswerRecord:
     ui, settings = ctx.ui, ctx.settings
     for attempt in range(settings.max_repeats + 1):
         ui.question(index, total, question)
@@ -168,16 +145,30 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
             ctx.player.play(question_audio)
         stop = ctx.lines.arm() if ctx.lines is not None else None
         ui.listening(settings.endpoint)
+        entry = session.recording_starts(index, question, folder)  # listed before its audio exists
         # Transcribed while the person speaks: at the end only the last words are left.
         streamer = SegmentingTranscriber(ctx.transcriber)
-        recording = record_answer(ctx.answers(index, question), folder / "answer.wav", ctx.vad, settings.endpoint,
-                                  stop=stop, on_status=ui.status, listener=streamer)
-        ui.stopped_listening(recording)
-        if recording.end_reason != NO_SPEECH:
-            break
-        streamer.finish()
+        try:
+            recording = record_answer(ctx.answers(index, question), folder / "answer.wav", ctx.vad,
+                                      settings.endpoint, stop=stop, on_status=ui.status, listener=streamer)
+            session.recording_ended(entry, recording)
+            ui.stopped_listening(recording)
+            if recording.error is not None:
+                raise AnswerCutOff(f"{recording.error}; the {recording.duration_s:.1f} s recorded so far are kept in "
+                                   f"{folder} (`voice-mock replay {ctx.session_dir.name} --reanalyze` analyses them)")
+            if recording.end_reason != NO_SPEECH:
+                return _analyse(ctx, index, question, folder, recording, streamer, session, entry)
+        finally:
+            streamer.close()  # no transcription left running in a thread, whatever happened
         if attempt == settings.max_repeats or not ui.offer_repeat(ctx.lines):
-            return AnswerRecord(index, question, folder, recording, None, skipped=True)
+            break
+    record = AnswerRecord(index, question, folder, recording, None, skipped=True)
+    session.answered(entry, record)
+    return record
+
+
+def _analyse(ctx, index, question, folder, recording, streamer, session, entry) -> AnswerRecord:
+    ui = ctx.ui
     timings = {}
     clock = time.perf_counter()
     with ui.working("Finishing the transcript"):
@@ -193,5 +184,7 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
     write_json_atomic(folder / "feedback.json", feedback)
     timings["saved_s"] = time.perf_counter() - clock
+    record = AnswerRecord(index, question, folder, recording, analysis, timings=timings, feedback=feedback)
+    session.answered(entry, record)
     ui.feedback(question, feedback)
-    return AnswerRecord(index, question, folder, recording, analysis, timings=timings, feedback=feedback)
+    return record

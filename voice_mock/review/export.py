@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .formatting import fmt_time
 from .history import MEASURES, fmt_measure, summarize
+from .session import is_interrupted
 
 EXPORT_VERSION = 1
 
@@ -62,11 +63,13 @@ def session_markdown(session: dict) -> str:
         fb = a.get("feedback") if isinstance(a.get("feedback"), dict) else None
         if a.get("skipped"):
             lines.append("Skipped: nothing was heard.")
+        if is_interrupted(a) and fb is None:
+            lines.append(f"Interrupted before the analysis: run voice-mock replay {md_escape(sid)} --reanalyze to analyse it.")
         lines += [f"> {md_escape(p)}" for p in a.get("problems", [])]
         if fb is None:
             continue
         scores = fb.get("scores") or {}
-        lines.append("Scores: " + ", ".join(f"{k} {'-' if v is None else v}" for k, v in scores.items()))
+        lines.append("Scores: " + ", ".join(f"{md_escape(k)} {'-' if v is None else md_escape(v)}" for k, v in scores.items()))
         findings = fb.get("findings", [])
         if findings:
             lines += ["", "### Work on these first", ""]

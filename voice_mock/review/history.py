@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .session import SESSION_FILE, SessionError, Store, load_session
+from .session import SESSION_FILE, SessionError, Store, is_interrupted, load_session
 
 SCHEMA_VERSION = 1  # of session.json and feedback.json that this module reads
 
@@ -91,8 +91,13 @@ def load_checked(path: Path) -> tuple[dict | None, str | None]:
             a.setdefault("problems", []).append("transcript.json is malformed")
         if a.get("problems") and not a.get("skipped"):
             bad.append(f"q{a.get('index')}: " + "; ".join(_short(p, path) for p in a["problems"]))
-    problem = f"{path.name}: " + "; ".join(bad) + " (those answers left out)" if bad else None
-    return session, problem
+    lines = [f"{path.name}: " + "; ".join(bad) + " (those answers left out)"] if bad else []
+    cut = [str(a.get("index")) for a in session["answers"] if is_interrupted(a) and a.get("feedback") is None]
+    if cut:
+        which = f"question {cut[0]} was" if len(cut) == 1 else f"questions {', '.join(cut)} were"
+        lines.append(f"{path.name}: {which} interrupted before the analysis; "
+                     f"`voice-mock replay {path.name} --reanalyze` analyses {'it' if len(cut) == 1 else 'them'}")
+    return session, "; ".join(lines) or None
 
 
 def _short(message, base: Path) -> str:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 from pathlib import Path
+
+from voice_mock.files import write_atomic
 
 from .formatting import esc, fmt_time, num
 from .history import MEASURES, fmt_measure, summarize
-from .session import load_session
+from .session import is_interrupted, load_session
 from .timeline import loudness_envelope, timeline_svg
 
 REPORT_FILE = "report.html"
@@ -168,6 +169,9 @@ def _question_html(answer: dict, embed_audio: bool) -> str:
                 out.append(f"<div class=label>{label}</div><audio class={cls} controls preload=auto src='{uri}'></audio>")
     if answer.get("skipped"):
         out.append("<p class=na>Skipped: nothing was heard.</p>")
+    if is_interrupted(answer) and fb is None:
+        out.append("<p class=na>Interrupted before the analysis: <code>voice-mock replay "
+                   f"{esc(answer['dir'].parent.name if folder else '')} --reanalyze</code> analyses it.</p>")
     for problem in answer.get("problems", []):
         out.append(f"<p class=notes>{esc(problem)}</p>")
     if fb is None:
@@ -279,8 +283,6 @@ def write_session_report(session_dir: Path, target: Path | None = None) -> Path:
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, text)  # whole or not at all; no temp file left on a full disk
 
 

@@ -6,8 +6,12 @@
                           transcript.json  words with times, speech intervals
                           feedback.json
 
-Every JSON file is written atomically (temp file, fsync, rename), so a crash
-leaves the old version or the new one, never half of one.
+Every JSON file is written atomically (voice_mock.files: temp file, fsync,
+rename), so a crash leaves the old version or the new one, never half of one.
+Every path a session names is resolved (symlinks included) and must stay in
+the data dir: a session folder linked to elsewhere, or an answer folder
+`../../x`, makes the session unusable (one line) and nothing is written.
+Everything read is checked against the shapes in checks.py.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_mock.errors import UsageError, VoiceMockError
+from voice_mock.files import FileProblem, OutsideError, inside, read_bytes, write_json_atomic  # noqa: F401 (re-exported)
+
+from .checks import feedback_problem, session_problem, transcript_problem
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SESSION_FILE = "session.json"
@@ -37,25 +44,20 @@ def default_data_dir() -> Path:
     return Path(base) / "voice-mock"
 
 
-def write_json_atomic(path: Path, data) -> None:
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def read_json(path: Path):
+    path = Path(path)
+    if not os.path.lexists(path):
+        raise SessionError(f"{path}: missing")
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        raise SessionError(f"{path}: missing") from None
+        data = read_bytes(path, "JSON file")  # a FIFO in a session folder must not hang a command
+    except FileProblem as exc:
+        raise SessionError(str(exc)) from None
+    try:
+        return json.loads(data.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SessionError(f"{path}: corrupt JSON ({exc})") from None
+    except RecursionError:
+        raise SessionError(f"{path}: corrupt JSON (nested too deeply)") from None
 
 
 @dataclass
@@ -104,8 +106,8 @@ class Store:
             sessions = self.list_sessions()
             if not sessions:
                 raise SessionError(f"no sessions yet in {self.data_dir}")
-            return sessions[-1]
-        if SESSION_ID.match(ref) and ".." not in ref:
+            path = sessions[-1]
+        elif SESSION_ID.match(ref) and ".." not in ref:
             path = self.sessions_dir / ref
         else:
             path = Path(ref).expanduser().resolve()
@@ -114,7 +116,16 @@ class Store:
                 raise UsageError(f"'{ref}' is not a session in {self.sessions_dir}")
         if not (path / SESSION_FILE).is_file():
             raise SessionError(f"no session '{ref}' in {self.sessions_dir} (see `voice-mock history`)")
+        self.check_inside(path)
         return path
+
+    def check_inside(self, path: Path) -> None:
+        """OutsideError if the session folder really is elsewhere (a symlink)."""
+        try:
+            inside(path, self.sessions_dir, "data dir's sessions")
+        except OutsideError:
+            raise OutsideError(f"session {path.name} leads outside the data dir ({path.resolve()}); "
+                               "not used, nothing written") from None
 
 
 def answer_dir(session: Path, index: int, question_id: str) -> Path:
@@ -125,20 +136,54 @@ def answer_dir(session: Path, index: int, question_id: str) -> Path:
 
 
 def load_session(path: Path) -> dict:
-    """session.json plus each answer's transcript and feedback, as saved."""
+    """session.json plus each answer's transcript and feedback, as saved and checked.
+
+    A session.json of the wrong shape, or naming an answer folder outside the
+    session, raises SessionError; a feedback.json or transcript.json of the
+    wrong shape is left out (None) with a line in the answer's `problems`.
+    """
     meta = read_json(path / SESSION_FILE)
+    problem = session_problem(meta)
+    if problem:
+        raise SessionError(f"{SESSION_FILE} is malformed ({problem})")
     answers = []
-    for entry in meta.get("answers", []):
+    for i, entry in enumerate(meta.get("answers", [])):
         folder = path / entry["folder"]
+        try:
+            inside(folder, path)
+        except OutsideError:
+            raise SessionError(f"{SESSION_FILE}: answers[{i}].folder {entry['folder']!r} leads outside the "
+                               "session folder; not used, nothing written") from None
         answer = dict(entry)
         answer["dir"] = folder
-        for name in ("transcript", "feedback"):
+        for name, check in (("transcript", transcript_problem), ("feedback", feedback_problem)):
+            file = folder / f"{name}.json"
+            answer[name] = None
+            if is_interrupted(entry) and not os.path.lexists(file):
+                continue  # not analysed yet: nothing is wrong
             try:
-                answer[name] = read_json(folder / f"{name}.json")
+                data = read_json(file)
             except SessionError as exc:
-                answer[name] = None
                 answer.setdefault("problems", []).append(str(exc))
+                continue
+            problem = check(data)
+            if problem:
+                answer.setdefault("problems", []).append(f"{file}: malformed ({problem})")
+            else:
+                answer[name] = data
         answers.append(answer)
     meta["answers"] = answers
     meta["path"] = path
     return meta
+
+
+# An answer's `state` in session.json (written by interview/loop.py): "recording"
+# from the moment its audio is being written, "recorded" once the recording
+# ended, "analysed" once its feedback is saved; "skipped" when nothing was heard.
+# Sessions saved before states existed have none: their answers are analysed or skipped.
+RECORDING, RECORDED, ANALYSED, SKIPPED = "recording", "recorded", "analysed", "skipped"
+
+
+def is_interrupted(entry: dict) -> bool:
+    """Audio on disk but never analysed: the session was stopped before its feedback was saved."""
+    return entry.get("state") in (RECORDING, RECORDED)

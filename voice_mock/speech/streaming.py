@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from voice_mock import interrupts
+
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Word
 
@@ -73,8 +75,10 @@ class SegmentingTranscriber:
         self._lock = threading.Lock()
         self.segments: list[Segment] = []
         self.failed: Exception | None = None
+        self._closed = False
         self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
         self._worker.start()
+        interrupts.track_worker(self._worker)
 
     # -- called from the recording thread ----------------------------------
     def push(self, block: np.ndarray, probabilities: list[float]) -> None:
@@ -143,6 +147,7 @@ class SegmentingTranscriber:
         elif self._seg_voiced and self._n > self._seg_start:
             self._close(self._n)
         self._jobs.put(None)
+        self._closed = True
         self._worker.join()
         if self.failed is not None:
             log.warning("transcribing while recording failed (%s); transcribing the whole answer", self.failed)
@@ -150,6 +155,19 @@ class SegmentingTranscriber:
         if guess is not None:
             self._words.extend(guess.words)
         return sorted(self._words, key=lambda w: w.start)
+
+    def close(self) -> None:
+        """Stop without the last words: queued segments are dropped and the
+        segment being transcribed is waited for, so no native model code is
+        still running in a thread when the process exits (that aborts it)."""
+        if self._closed:
+            return
+        self._closed = True
+        for segment in self.segments:
+            segment.cancelled = True
+        self._cancel_guess()
+        self._jobs.put(None)
+        self._worker.join()
 
     # -- the worker ---------------------------------------------------------
     def _work(self) -> None:
