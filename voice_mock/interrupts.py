@@ -8,8 +8,8 @@ running in a worker thread (exiting the normal way while CTranslate2 is busy
 in a thread aborts with "terminate called without an active exception").
 
 Neither ever lands in the middle of writing a file: `deferred()` holds them
-until the file is whole. Worker threads that run native model code register
-with `track_worker`, so the normal exit can wait for them first.
+until the file is whole. Workers that run native model code in a thread
+register with `track_worker`, so the normal exit waits until none is busy.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import weakref
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -32,7 +33,7 @@ class _State:
 
 
 _state = _State()
-_workers: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
+_workers: weakref.WeakSet = weakref.WeakSet()
 
 
 def install() -> dict:
@@ -107,14 +108,22 @@ class deferred:
             _act()
 
 
-def track_worker(thread: threading.Thread) -> None:
-    """A thread running native model code, waited for before a normal exit."""
-    _workers.add(thread)
+def track_worker(worker) -> None:
+    """Something that runs native model code in a thread, waited for before a normal exit:
+    a Thread (busy while alive) or an object with a `busy()` method."""
+    _workers.add(worker)
+
+
+def _busy(worker) -> bool:
+    busy = getattr(worker, "busy", None)
+    return busy() if busy is not None else worker.is_alive()
 
 
 def settle_workers(timeout_s: float = 30.0) -> bool:
-    """Wait for tracked worker threads; False if one is still running after `timeout_s`."""
-    for thread in list(_workers):
-        if thread is not threading.current_thread():
-            thread.join(timeout_s)
-    return not any(t.is_alive() for t in list(_workers))
+    """Wait until no tracked worker is busy; False if one still is after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while any(_busy(w) for w in list(_workers)):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -91,7 +91,11 @@ def load_transcriber(args, ui, background: bool = False):
 
     t = WhisperTranscriber(WhisperSettings(model=args.model))
     if background and args.model is None:
-        threading.Thread(target=_warm_quietly, args=(t,), daemon=True, name="model-warm-up").start()
+        from voice_mock import interrupts
+
+        warm = threading.Thread(target=_warm_quietly, args=(t,), daemon=True, name="model-warm-up")
+        warm.start()
+        interrupts.track_worker(warm)  # loading the model is native code: a normal exit waits for it
         return t
     with ui.working(f"Loading the speech model ({t.name})"):
         t.warm_up()

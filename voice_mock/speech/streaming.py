@@ -76,9 +76,10 @@ class SegmentingTranscriber:
         self.segments: list[Segment] = []
         self.failed: Exception | None = None
         self._closed = False
+        self._transcribing = False
         self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
         self._worker.start()
-        interrupts.track_worker(self._worker)
+        interrupts.track_worker(self)
 
     # -- called from the recording thread ----------------------------------
     def push(self, block: np.ndarray, probabilities: list[float]) -> None:
@@ -156,6 +157,10 @@ class SegmentingTranscriber:
             self._words.extend(guess.words)
         return sorted(self._words, key=lambda w: w.start)
 
+    def busy(self) -> bool:
+        """Transcribing in the worker thread right now (native code: see voice_mock.interrupts)."""
+        return self._transcribing
+
     def close(self) -> None:
         """Stop without the last words: queued segments are dropped and the
         segment being transcribed is waited for, so no native model code is
@@ -180,10 +185,12 @@ class SegmentingTranscriber:
             try:
                 audio = self._slice(segment)
                 offset = segment.start / SAMPLE_RATE
-                words = [
-                    Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
-                    for w in self.transcriber.transcribe(audio)
-                ]
+                self._transcribing = True
+                try:
+                    found = self.transcriber.transcribe(audio)
+                finally:
+                    self._transcribing = False
+                words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
                 if segment.speculative:
                     segment.words = words  # used only if the answer really ended there
                 else:
