@@ -68,6 +68,9 @@ def test_fault_escape_codes_in_typed_text_are_neutralised(tmp_path):
     typed.write_text(text)
     result = run_cli("analyze", "--text-file", typed)
     assert result.returncode == 0 and "\x1b" not in result.stdout
+    result = run_cli("analyze", "--text", text, "--json")  # JSON keeps the text, escaped
+    assert result.returncode == 0 and "\x1b" not in result.stdout and "\x9b" not in result.stdout
+    assert json.loads(result.stdout)["transcript"] == " ".join(text.split())
 
 
 def test_fault_escape_codes_from_a_session_file_are_neutralised():
@@ -79,10 +82,11 @@ def test_fault_escape_codes_from_a_session_file_are_neutralised():
     meta = json.loads((path / "session.json").read_text())
     meta["answers"][0]["question"] = "What \x1b[2J are your aspirations?"
     (path / "session.json").write_text(json.dumps(meta))
-    for args in (["replay", "latest"], ["history"]):
+    for args in (["replay", "latest"], ["history"], ["report", "latest", "--markdown", "-"],
+                 ["report", "latest", "--json", "-"]):
         result = run_cli(*args)
         assert result.returncode == 0, result.stderr
-        assert "\x1b" not in result.stdout + result.stderr
+        assert "\x1b" not in result.stdout + result.stderr, args
 
 
 def test_fault_markdown_report_escapes_score_keys():

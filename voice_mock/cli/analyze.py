@@ -54,7 +54,9 @@ def cmd_analyze(args) -> int:
         with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
             feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis).feedback.to_dict()
     if args.json:
-        print(json.dumps(feedback, indent=2, ensure_ascii=False))
+        from .terminal import json_text
+
+        print(json_text(json.dumps(feedback, indent=2, ensure_ascii=False)))
     else:
         render_feedback(ui.console, feedback)
     return 0

@@ -126,10 +126,13 @@ def answer_of(session: dict, n: int) -> dict:
     raise UsageError(f"session {session['path'].name} has no question {n} (it has {len(session['answers'])})")
 
 
-def write_out(path, text: str) -> str:
-    """`text` to the file `path`, or to stdout for '-'; returns where it went."""
+def write_out(path, text: str, is_json: bool = False) -> str:
+    """`text` to the file `path`, or to stdout for '-' (its control characters
+    shown, not obeyed: terminal.py); returns where it went."""
     if str(path) == "-":
-        sys.stdout.write(text)
+        from .terminal import stdout_text
+
+        sys.stdout.write(stdout_text(text, is_json))
         return "stdout"
     from voice_mock.files import write_atomic
 

@@ -30,7 +30,9 @@ def cmd_history(args) -> int:
                         "latest": t.latest, "change": t.change, "message": t.message} for t in trend_list],
             "skipped": problems,
         }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        from .terminal import json_text
+
+        print(json_text(json.dumps(data, indent=2, ensure_ascii=False)))
     console = Console(highlight=False, stderr=args.json)
     for p in problems:
         console.print(f"[yellow]{escape(p)}[/]")
@@ -106,7 +108,7 @@ def cmd_report(args) -> int:
     session = load_session_ref(store, args.session)
     written = []
     if args.json:
-        written.append(("JSON", write_out(args.json, export_json(session))))
+        written.append(("JSON", write_out(args.json, export_json(session), is_json=True)))
     if args.markdown:
         written.append(("Markdown", write_out(args.markdown, session_markdown(session))))
     if args.html or not (args.json or args.markdown):

@@ -8,7 +8,9 @@ character below U+0020 except newline and tab, DEL and the C1 controls
 "control picture" (ESC as ␛) or as U+FFFD.
 
 render.SafeConsole does this to everything it prints (rich keeps ESC in
-plain text); `clean` is also for the lines printed without rich.
+plain text); `clean` is also for the lines printed without rich, and
+`json_text` for JSON printed to stdout (C0 controls are escaped by JSON
+itself; DEL and C1 become \\u escapes, so the data is unchanged).
 """
 
 from __future__ import annotations
@@ -29,3 +31,15 @@ def _picture(match: re.Match) -> str:
 
 def clean(text: str) -> str:
     return _CONTROL.sub(_picture, text)
+
+
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+
+
+def json_text(text: str) -> str:
+    """JSON (as json.dumps writes it) with the controls JSON leaves raw escaped."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def stdout_text(text: str, is_json: bool) -> str:
+    return json_text(text) if is_json else clean(text)
