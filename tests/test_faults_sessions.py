@@ -94,6 +94,8 @@ def test_fault_session_folder_symlinked_outside_the_data_dir(home, tmp_path):
     before = files_under(elsewhere)
     for args in (["report", "20260101-100000-s"], ["report", "latest"], ["replay", "latest", "--reanalyze"]):
         one_line_error(cli(home, *args), 1, "outside the data dir")
+    history = cli(home, "history")
+    assert history.returncode == 0 and "outside the data dir" in history.stdout, history.stdout + history.stderr
     assert files_under(elsewhere) == before
 
 

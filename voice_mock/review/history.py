@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voice_mock.files import OutsideError
+
 from .session import SESSION_FILE, SessionError, Store, is_interrupted, load_session
 
 SCHEMA_VERSION = 1  # of session.json and feedback.json that this module reads
@@ -59,6 +61,11 @@ def load_all(store: Store) -> tuple[list[dict], list[str]]:
     for path in sorted(p for p in store.sessions_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not (path / SESSION_FILE).is_file():
             problems.append(f"{path.name}: no {SESSION_FILE}; skipped")
+            continue
+        try:
+            store.check_inside(path)
+        except OutsideError as exc:
+            problems.append(f"{path.name}: {str(exc).removeprefix(f'session {path.name} ')}; skipped")
             continue
         session, problem = load_checked(path)
         if problem:
