@@ -133,6 +133,6 @@ def test_evaluate_makes_no_connection_and_writes_no_telemetry(tmp_path):
     one.mkdir()
     for suffix in (".flac", ".json"):
         shutil.copy(SAMPLES / f"hard-quiet{suffix}", one)
-    result, connects, files = run_offline(tmp_path, voice_mock("evaluate", "--samples", one, "--json"), "evaluate")
+    result, connects, files = run_offline(tmp_path, voice_mock("evaluate", "--set", "synthetic", "--samples", one, "--json"), "evaluate")
     _assert_offline(result, connects, files)
-    assert [s["id"] for s in json.loads(result.stdout)["samples"]] == ["hard-quiet"]
+    assert [s["id"] for s in json.loads(result.stdout)["synthetic"]["samples"]] == ["hard-quiet"]
