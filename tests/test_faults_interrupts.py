@@ -164,3 +164,20 @@ def test_fault_disk_fills_up_mid_answer(pulse, small_disk):
     session_dir, meta = run.session()
     assert_listed_with_audio(session_dir, meta, 2.0)
     assert no_temp_files(run.home) == []
+
+
+def test_fault_killed_mid_answer_still_lists_the_answer(pulse, tmp_path):
+    """SIGKILL (or a power cut) leaves no chance to save anything: the entry written
+    when the recording started is what keeps the answer listed."""
+    run = Practice(pulse, tmp_path / "home")
+    run.speak()
+    time.sleep(6.0)
+    run.proc.kill()
+    run.finish()
+    session_dir, meta = run.session()
+    entry = assert_listed_with_audio(session_dir, meta, 4.0)
+    assert entry["state"] == "recording" and not meta["finished"]
+    replay = subprocess.run([sys.executable, "-m", "voice_mock", "replay", "latest"], capture_output=True, text=True,
+                            env={**os.environ, "VOICE_MOCK_HOME": str(run.home)}, cwd=REPO)
+    assert replay.returncode == 0, replay.stderr
+    assert "Interrupted" in replay.stdout and "--reanalyze" in replay.stdout

@@ -192,6 +192,8 @@ def test_fault_interrupted_answer_shown_by_replay_and_history(home):
     assert path.name in history.stdout
     assert "interrupted" in (history.stdout + history.stderr).lower()
     assert "--reanalyze" in history.stdout + history.stderr
+    compare = cli(home, "compare", f"{path.name}:1", f"{path.name}:1")
+    assert compare.returncode == 1 and "interrupted" in compare.stderr and "--reanalyze" in compare.stderr
 
 
 @pytest.mark.model

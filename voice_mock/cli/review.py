@@ -85,7 +85,12 @@ def cmd_compare(args) -> int:
         session = load_session_ref(store, session_ref)
         answer = answer_of(session, n)
         if not isinstance(answer.get("feedback"), dict):
-            raise VoiceMockError(f"{ref}: no feedback for this take ({'skipped' if answer.get('skipped') else 'missing'})")
+            from voice_mock.review.session import is_interrupted
+
+            why = "skipped" if answer.get("skipped") else "missing"
+            if is_interrupted(answer):
+                why = f"interrupted before the analysis; `voice-mock replay {session['path'].name} --reanalyze` analyses it"
+            raise VoiceMockError(f"{ref}: no feedback for this take ({why})")
         takes.append((f"{session['path'].name}:{n}", answer))
     console = Console(highlight=False)
     (name_a, a), (name_b, b) = takes
