@@ -32,7 +32,7 @@ def test_contract_keys_and_types():
     d = analyze(words, speech, 14.0, QUESTION, response_latency_s=0.8).to_dict()
     assert d["schema_version"] == 1
     assert list(d) == ["schema_version", "transcript", "words", "pacing", "hesitation", "content",
-                       "findings", "scores", "measured"]
+                       "delivery", "findings", "scores", "measured"]
     assert d["transcript"].startswith("Um, so I led") and "Thank" not in d["transcript"]
     assert set(d["words"][0]) == {"text", "start", "end", "probability", "kind"}
     assert d["words"][0]["kind"] == "filler" and d["words"][1]["kind"] == "word"
@@ -47,6 +47,8 @@ def test_contract_keys_and_types():
     assert {"talking_points", "red_flags", "company"} <= set(c)
     assert set(c["talking_points"][0]) >= {"id", "label", "covered", "evidence"}
     assert all(set(f) == {"rule", "severity", "message", "start", "end"} for f in d["findings"])
+    assert {"measured", "reason", "pitch", "loudness", "monotone", "monotone_reason", "findings"} <= set(d["delivery"])
+    assert {"median_hz", "range_st", "variation_st"} <= set(d["delivery"]["pitch"])
     assert set(d["scores"]) == {"pacing", "hesitation", "content", "overall"}
     assert all(s is None or 0 <= s <= 100 for s in d["scores"].values())
     json.dumps(d)  # plain JSON data

@@ -108,6 +108,9 @@ def test_analyze_sample_json_contract():
     assert 140 < fb["pacing"]["words_per_minute"] < 190
     assert {w["kind"] for w in fb["words"]} <= {"word", "filler"}
     assert "thought leader" in fb["transcript"].lower()
+    # The Piper voice of the samples speaks at about 90 Hz, not flat.
+    assert 80 < fb["delivery"]["pitch"]["median_hz"] < 100
+    assert fb["delivery"]["pitch"]["range_st"] > 5 and fb["delivery"]["monotone"] is False
 
 
 @pytest.mark.model

@@ -51,6 +51,7 @@ def speech_of(words: list[Word]) -> list[Interval]:
 def make_session(home: Path, sid: str, answers=None, company=None) -> Path:
     """A session folder as `practice` writes it. answers: [(question_id, question text, words)]."""
     from voice_mock.banks import find_question
+    from voice_mock.speech.prosody import pitch_track
 
     banks = load_banks()
     answers = answers or [(QUESTION_ID, None, make_words(GOOD))]
@@ -66,12 +67,6 @@ def make_session(home: Path, sid: str, answers=None, company=None) -> Path:
         folder.mkdir()
         duration = (words[-1].end if words else 0) + 1.0
         speech = speech_of(words)
-        fb = analyze(words, speech, duration, question=question, response_latency_s=1.0).to_dict()
-        transcript = {"schema_version": 1, "duration_s": duration,
-                      "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in words],
-                      "speech": [{"start": s.start, "end": s.end} for s in speech]}
-        write_json_atomic(folder / "transcript.json", transcript)
-        write_json_atomic(folder / "feedback.json", fb)
         # Audible where the words are, so the timeline and the player have something real.
         rate = 16000
         audio = np.zeros(int(duration * rate), dtype=np.float32)
@@ -79,6 +74,13 @@ def make_session(home: Path, sid: str, answers=None, company=None) -> Path:
             n = np.arange(int(s.start * rate), int(s.end * rate))
             audio[n] = 0.2 * np.sin(2 * np.pi * 180 * n / rate)
         sf.write(folder / "answer.wav", audio, rate, subtype="PCM_16")
+        prosody = pitch_track(audio, rate, speech)  # as practice measures and saves it
+        fb = analyze(words, speech, duration, question=question, response_latency_s=1.0, prosody=prosody).to_dict()
+        transcript = {"schema_version": 1, "duration_s": duration,
+                      "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability} for w in words],
+                      "speech": [{"start": s.start, "end": s.end} for s in speech], "prosody": prosody.to_dict()}
+        write_json_atomic(folder / "transcript.json", transcript)
+        write_json_atomic(folder / "feedback.json", fb)
         entries.append({"index": i, "question_id": qid, "question": text or (question.text if question else qid),
                         "bank": question.bank if question else "", "folder": folder.name, "skipped": False,
                         "end_reason": "finished", "duration_s": duration, "scores": fb["scores"]})

@@ -89,3 +89,54 @@ class Company:
     # Ways of working the culture rejects (job security, at a trend-setting
     # boutique): judged by `company = "culture_clash"` cues.
     culture_clashes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PitchTrack:
+    """Pitch and loudness of an answer, frame by frame (voice_mock.speech.prosody).
+
+    Frame i is centred at `start_s + i * hop_s` seconds from the start of the
+    answer recording. `f0_hz[i]` is the fundamental frequency, None where the
+    frame is not voiced (silence, consonants, whisper); `level_db[i]` the RMS
+    level of the frame in dBFS.
+    """
+
+    hop_s: float
+    start_s: float
+    f0_hz: tuple[float | None, ...]
+    level_db: tuple[float, ...]
+
+    def __len__(self) -> int:
+        return len(self.f0_hz)
+
+    def time(self, i: int) -> float:
+        return self.start_s + i * self.hop_s
+
+    def index(self, t: float) -> int:
+        """The first frame centred at or after `t` (clamped to 0..len)."""
+        return min(max(0, -int((self.start_s - t + 1e-9) // self.hop_s)), len(self))
+
+    def span(self, start: float, end: float) -> "PitchTrack":
+        """The frames centred in [start, end)."""
+        a, b = self.index(start), self.index(end)
+        return PitchTrack(self.hop_s, self.time(a), self.f0_hz[a:b], self.level_db[a:b])
+
+    def voiced(self) -> list[tuple[float, float]]:
+        """(time, F0 Hz) of the voiced frames."""
+        return [(self.time(i), f) for i, f in enumerate(self.f0_hz) if f is not None]
+
+    def to_dict(self) -> dict:
+        return {
+            "hop_s": self.hop_s,
+            "start_s": round(self.start_s, 4),
+            "f0_hz": [None if f is None else round(f, 1) for f in self.f0_hz],
+            "level_db": [round(v, 1) for v in self.level_db],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PitchTrack":
+        f0 = tuple(None if f is None else float(f) for f in data["f0_hz"])
+        level = tuple(float(v) for v in data["level_db"])
+        if len(f0) != len(level):
+            raise ValueError("prosody: f0_hz and level_db differ in length")
+        return cls(float(data["hop_s"]), float(data["start_s"]), f0, level)

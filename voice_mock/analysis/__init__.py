@@ -5,7 +5,8 @@
   `words` are the raw ASR words (fillers as Whisper wrote them, "Um,"),
   `speech` the VAD speech intervals (no padding, short minimum silence),
   `steady` the steady voiced stretches (voice_mock.speech.acoustics), all in
-  seconds from the start of the answer recording.
+  seconds from the start of the answer recording; `prosody` the pitch and
+  loudness contour (voice_mock.speech.prosody), None when not measured.
 - `analyze_text(text, question=None, company=None, config=None)` for a typed
   answer: content and filler phrases only; pacing and pauses not measured.
 
@@ -20,12 +21,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from voice_mock.types import Company, Interval, Question, Word
+from voice_mock.types import Company, Interval, PitchTrack, Question, Word
 
 from .alignment import Alignment, align
 from .words import WORD, AlignedWord, lexical_tokens, speaking_span, words_from_text
 from .config import AnalysisConfig
 from .content import analyze_content
+from .delivery import delivery_findings, measure_delivery, not_measured
 from .feedback import SCHEMA_VERSION, Feedback, FeedbackWord, Finding, Measured, Note, Pacing
 from .findings import content_findings, hesitation_findings, pacing_findings, rank
 from .hesitation import measure_hesitation, silent_pauses
@@ -45,6 +47,7 @@ def analyze(
     response_latency_s: float | None = None,
     config: AnalysisConfig | None = None,
     steady: Sequence[Interval] | None = None,
+    prosody: PitchTrack | None = None,
 ) -> Feedback:
     """`steady`: steady voiced stretches measured on the audio
     (voice_mock.speech.acoustics.steady_voiced), where held "um"/"uh" may be; None
@@ -64,9 +67,13 @@ def analyze(
     content, missing = analyze_content(kept, tokens, question, company, cfg.content)
     measured = _audio_notes(aligned, pacing, response_latency_s, cfg)
     measured.not_measured += missing
+    delivery = measure_delivery(prosody, kept, aligned.speech, span, cfg.delivery)
+    if not delivery.measured:
+        measured.not_measured.append(Note("delivery", delivery.reason))
 
     findings = pacing_findings(pacing, cfg)
     findings += hesitation_findings(hesitation, cfg, span)
+    findings += [Finding(*f) for f in delivery_findings(delivery, cfg.delivery)]
     if tokens:  # absent talking points mean nothing when nothing was said
         findings += content_findings(content, cfg, question, company, span)
     if not aligned.speech or not kept:
@@ -81,6 +88,7 @@ def analyze(
         pacing=pacing,
         hesitation=hesitation,
         content=content,
+        delivery=delivery,
         findings=rank(findings),
         scores=scores,
         measured=measured,
@@ -104,6 +112,7 @@ def analyze_text(
     measured = Measured(not_measured=[
         Note("pacing", "typed answer: speech rate, pace and answer length not measured"),
         Note("pauses", "typed answer: silent pauses and filled-pause rates not measured"),
+        Note("delivery", "typed answer: pitch and loudness not measured"),
     ] + missing)
     findings = hesitation_findings(hesitation, cfg, None)
     if tokens:
@@ -118,6 +127,7 @@ def analyze_text(
         pacing=pacing,
         hesitation=hesitation,
         content=content,
+        delivery=not_measured("typed answer: pitch and loudness not measured"),
         findings=rank(findings),
         scores=scores,
         measured=measured,

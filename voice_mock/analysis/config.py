@@ -161,12 +161,64 @@ class ContentConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """Pitch and loudness rules (analysis/delivery.py); sources in docs/feedback.md."""
+
+    # Monotone: F0 range (5th-95th percentile, semitones) under this over a
+    # window of `window_s`. Ordinary speech spreads F0 with an SD of about
+    # 2-3 semitones, more in lively speech (Traunmuller & Eriksson 1995), so
+    # a 5-95% range of about 7-10 st; 4 st is an SD near 1.2 st. Hincks
+    # (2005) measured liveliness over 10 s windows; Speaker Coach and Orai
+    # flag monotone pitch too. Our choice, between espeak's flat (1.3 st)
+    # and plain (6 st) readings.
+    monotone_range_st: float = 4.0
+    window_s: float = 10.0
+    # A window counts when it holds this much voiced speech (our choice).
+    min_voiced_in_window_s: float = 2.0
+    # The answer is called monotone when flat windows cover this share of
+    # the windows measured (our choice: most of the answer).
+    monotone_share: float = 0.5
+    # Not measured below these (our choice): too little voiced speech for
+    # percentiles, and whisper (voiced frames are a small share of the
+    # speech: 0-17% on the real whispered and hoarse clips of
+    # ../shared/realspeech, 41-79% on its ordinary voices and the samples).
+    min_voiced_s: float = 2.0
+    min_voiced_share: float = 0.2
+    # Uptalk: a statement whose last word rises by this much from its lowest
+    # point to its end, ending above the sentence's median pitch. Rises of
+    # uptalk are typically 3-7 st and more (Warren 2016, "Uptalk"); 3 st is
+    # also about what listeners need to hear a rise as a question.
+    uptalk_rise_st: float = 3.0
+    # A rise larger than this is an octave error of the tracker, not a voice.
+    max_rise_st: float = 10.0
+    # Trailing off: the last word this much quieter than the sentence's
+    # typical word. Utterance-final lowering is a few dB in ordinary speech
+    # (declination, Vaissiere 1983); 10 dB is a tenth of the power, heard as
+    # fading away (our choice).
+    trailing_drop_db: float = 10.0
+    # The recording level (not the voice): speech below this (median level
+    # of voiced frames, dBFS) is about 20 dB under the -26 dBov nominal level
+    # of ITU-T P.56: the microphone gain or distance.
+    quiet_recording_dbfs: float = -46.0
+    # The voice against your own baseline (history): this much quieter than
+    # your usual level is a quiet answer (our choice: 6 dB, half the sound
+    # pressure).
+    quiet_voice_drop_db: float = 6.0
+    # Your baseline, set from history by the commands (0 = none yet): the
+    # median pitch range and level of your earlier answers. With a baseline
+    # the monotone threshold is half your usual range, kept within 3-6 st.
+    baseline_range_st: float = 0.0
+    baseline_level_dbfs: float = 0.0
+
+
+@dataclass(frozen=True)
 class AnalysisConfig:
     pacing: PacingConfig = field(default_factory=PacingConfig)
     pauses: PauseConfig = field(default_factory=PauseConfig)
     fillers: FillerConfig = field(default_factory=FillerConfig)
     alignment: AlignmentConfig = field(default_factory=AlignmentConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> "AnalysisConfig":

@@ -14,6 +14,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from .delivery import Delivery
+
 SCHEMA_VERSION = 1
 SEVERITIES = ("high", "medium", "low")
 
@@ -284,6 +286,7 @@ class Feedback:
     pacing: Pacing = field(default_factory=Pacing)
     hesitation: Hesitation = field(default_factory=Hesitation)
     content: Content = field(default_factory=Content)
+    delivery: Delivery = field(default_factory=Delivery)  # pitch and loudness (analysis/delivery.py)
     findings: list[Finding] = field(default_factory=list)  # most important first
     scores: Scores = field(default_factory=Scores)
     measured: Measured = field(default_factory=Measured)

@@ -95,7 +95,9 @@ def _question(banks, a: dict, ui):
 
 
 def _from_transcript(a: dict, question, company, ui):
-    from voice_mock.interview.pipeline import analyze_measured, speech_from_dict, steady_from_dict, words_from_dict
+    from voice_mock.interview.pipeline import (
+        analyze_measured, prosody_from_dict, speech_from_dict, steady_from_dict, words_from_dict,
+    )
 
     transcript, old = a["transcript"], a.get("feedback")
     words, speech = words_from_dict(transcript), speech_from_dict(transcript)
@@ -104,17 +106,28 @@ def _from_transcript(a: dict, question, company, ui):
     if latency is None and speech:
         latency = speech[0].start
     with ui.working(f"Re-analysing question {a['index']}"):
-        steady = steady_from_dict(transcript)
-        if steady is None and (a["dir"] / "answer.wav").is_file():
-            # A session saved before held sounds were measured: measure them now.
-            from voice_mock.audio.formats import AudioError, load_audio
-            from voice_mock.speech.acoustics import steady_voiced
+        steady, prosody = steady_from_dict(transcript), prosody_from_dict(transcript)
+        if (steady is None or prosody is None) and (a["dir"] / "answer.wav").is_file():
+            # A session saved before held sounds or pitch were measured: measure them now.
+            steady, prosody = _measure_missing(a["dir"] / "answer.wav", speech, steady, prosody)
+        return analyze_measured(words, speech, duration, question, company, latency, steady=steady, prosody=prosody)
 
-            try:
-                steady = steady_voiced(load_audio(a["dir"] / "answer.wav"), speech)
-            except AudioError:
-                steady = None
-        return analyze_measured(words, speech, duration, question, company, latency, steady=steady)
+
+def _measure_missing(path, speech, steady, prosody):
+    """Held sounds and pitch measured on the saved audio when the transcript lacks them."""
+    from voice_mock.audio.formats import SAMPLE_RATE, AudioError, load_audio
+    from voice_mock.speech.acoustics import steady_voiced
+    from voice_mock.speech.prosody import pitch_track
+
+    try:
+        audio = load_audio(path)
+    except AudioError:
+        return steady, prosody
+    if steady is None:
+        steady = steady_voiced(audio, speech)
+    if prosody is None:
+        prosody = pitch_track(audio, SAMPLE_RATE, speech)
+    return steady, prosody
 
 
 def _load_model(ui):

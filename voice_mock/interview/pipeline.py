@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from voice_mock.speech.acoustics import steady_voiced
+from voice_mock.speech.prosody import pitch_track
 from voice_mock.audio.formats import SAMPLE_RATE
-from voice_mock.types import Company, Interval, Question, Word
+from voice_mock.types import Company, Interval, PitchTrack, Question, Word
 from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals
 
 
@@ -23,6 +24,7 @@ class AnswerAnalysis:
     duration_s: float
     feedback: object  # voice_mock.analysis.Feedback
     steady: list[Interval] | None = None  # steady voiced stretches (speech/acoustics.py); None: not measured
+    prosody: PitchTrack | None = None  # pitch and level per frame (speech/prosody.py); None: not measured
 
     def transcript_dict(self) -> dict:
         return {
@@ -35,6 +37,7 @@ class AnswerAnalysis:
             "speech": [{"start": s.start, "end": s.end} for s in self.speech],
             # Saved so a replay re-analyses with the same acoustic evidence.
             **({"steady": [{"start": s.start, "end": s.end} for s in self.steady]} if self.steady is not None else {}),
+            **({"prosody": self.prosody.to_dict()} if self.prosody is not None else {}),
         }
 
 
@@ -53,6 +56,14 @@ def steady_from_dict(data: dict) -> list[Interval] | None:
     return [Interval(float(s["start"]), float(s["end"])) for s in data["steady"]]
 
 
+def prosody_from_dict(data: dict) -> PitchTrack | None:
+    """None for transcripts saved before pitch was measured (or a damaged contour)."""
+    try:
+        return PitchTrack.from_dict(data["prosody"]) if "prosody" in data else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def analyze_measured(
     words: list[Word],
     speech: list[Interval],
@@ -62,14 +73,15 @@ def analyze_measured(
     response_latency_s: float | None,
     config=None,
     steady: list[Interval] | None = None,
+    prosody: PitchTrack | None = None,
 ) -> AnswerAnalysis:
     from voice_mock.analysis import analyze
 
     feedback = analyze(
         words, speech, duration_s, question=question, company=company,
-        response_latency_s=response_latency_s, config=config, steady=steady,
+        response_latency_s=response_latency_s, config=config, steady=steady, prosody=prosody,
     )
-    return AnswerAnalysis(words, speech, duration_s, feedback, steady)
+    return AnswerAnalysis(words, speech, duration_s, feedback, steady, prosody)
 
 
 def analyze_audio(
@@ -94,9 +106,12 @@ def analyze_audio(
     # Held "um"/"uh" Whisper left out or folded into a word; ~0.1 s per
     # 2 minutes of audio on 2 cores, paid after the answer ends.
     steady = steady_voiced(audio, speech)
+    # Pitch and loudness per 20 ms frame for the delivery findings; about
+    # 0.1 s per 2 minutes of speech on 2 cores (benchmarks/prosody.py).
+    prosody = pitch_track(audio, SAMPLE_RATE, speech)
     if response_latency_s is None and speech:
         # The recording starts when the question ends, so the first speech is the latency.
         response_latency_s = speech[0].start
     return analyze_measured(
-        words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config, steady
+        words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config, steady, prosody
     )
