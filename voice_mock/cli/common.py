@@ -72,9 +72,21 @@ def bank_id(args) -> str | None:
 
 
 def user_config(args, store):
+    """The config file's settings, plus your voice baseline from history
+    (pitch range and level, once VOICE_BASELINE_ANSWERS answers were measured)
+    unless the file sets one."""
+    from dataclasses import replace
+
+    from voice_mock.analysis.config import AnalysisConfig
+    from voice_mock.review.history import delivery_baseline, load_all
     from voice_mock.settings import load_user_config
 
-    return load_user_config(args.config, store.data_dir)
+    config = load_user_config(args.config, store.data_dir)
+    baseline = delivery_baseline(load_all(store)[0])
+    analysis = config.analysis or AnalysisConfig()
+    if baseline is None or analysis.delivery.baseline_range_st or analysis.delivery.baseline_level_dbfs:
+        return config
+    return replace(config, analysis=analysis.merged({"delivery": baseline}))
 
 
 def load_transcriber(args, ui, background: bool = False):

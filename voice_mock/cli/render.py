@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from voice_mock.review.formatting import fmt_time
+from voice_mock.review.formatting import fmt_time, voice_line
 
 from .terminal import clean
 
@@ -198,6 +198,16 @@ def render_feedback(console: Console, fb: dict) -> None:
             rows.append((f"{i}.", text))
         _items(console, rows, indent=3)
     console.print(Padding(Text(_delivery_line(fb), style="dim"), (0, 0, 0, 2)))
+    voice = voice_line(fb)  # review/formatting.py
+    if voice:
+        console.print(Padding(Text(voice, style="dim"), (0, 0, 0, 2)))
+        # At most one voice finding here: the first, unless it is already above.
+        top = next((f for f in findings if f.get("rule", "").startswith("delivery.")), None)
+        if top is not None and top not in findings[:3]:
+            text = Text(top["message"], style=SEVERITY_STYLE.get(top.get("severity"), ""))
+            if top.get("start") is not None:
+                text.append(f" ({fmt_time(top['start'])}–{fmt_time(top['end'])})", style="dim")
+            _items(console, [("♪", text)])
     content = fb.get("content", {})
     points = content.get("talking_points", [])
     if points:
@@ -219,7 +229,9 @@ def render_feedback(console: Console, fb: dict) -> None:
     if any(v is not None for v in scores.values()):
         console.print("  Scores: " + ", ".join(f"{k} {v}" for k, v in scores.items() if v is not None), style="bold")
     # Talking points and red flags are in the checklist above; say the rest once.
-    rest = [f for f in findings[3:] if f.get("rule") not in ("content.talking_point", "content.red_flag")]
+    # Voice findings beyond the first are in the report and the JSON.
+    rest = [f for f in findings[3:] if f.get("rule") not in ("content.talking_point", "content.red_flag")
+            and not f.get("rule", "").startswith("delivery.")]
     if rest:
         console.print("  [dim]Also:[/]")
         _items(console, [("-", Text(f["message"], style="dim")) for f in rest])

@@ -78,7 +78,7 @@ def _change(name: str, x: float | None, y: float | None) -> str:
         return ""
     better = MEASURES[name][2]
     diff = y - x
-    text = f"{diff:+.1f}" if MEASURES[name][1] == "/min" else f"{diff:+.0f}"
+    text = f"{diff:+.1f}" if MEASURES[name][1] in ("/min", "st") else f"{diff:+.0f}"
     if better and abs(diff) > 1e-9:
         text += " better" if (diff > 0) == (better > 0) else " worse"
     return text

@@ -24,6 +24,7 @@ MEASURES = {
     "fillers_per_min": ("fillers per minute", "/min", -1),
     "long_pauses_per_min": ("long pauses per minute", "/min", -1),
     "points_covered": ("talking points covered", "%", +1),
+    "pitch_range_st": ("pitch range", "st", +1),
     "overall": ("overall score", "", +1),
     "pacing": ("pacing score", "", +1),
     "hesitation": ("hesitation score", "", +1),
@@ -35,6 +36,8 @@ BASELINE_SESSIONS = 3
 # session's fillers vary that much by chance (our choice).
 SAME_WITHIN = 0.10
 SAME_WITHIN_POINTS = 3.0  # the same for scores and shares out of 100
+SAME_WITHIN_ST = 1.0  # pitch range, in semitones (a log scale already; our choice)
+VOICE_BASELINE_ANSWERS = 3  # measured answers before pitch and level are judged against your own
 
 
 @dataclass
@@ -144,6 +147,33 @@ def take_measures(feedbacks: list[dict]) -> dict[str, float | None]:
     for key in SCORE_KEYS:
         values = [fb["scores"][key] for fb in feedbacks if (fb.get("scores") or {}).get(key) is not None]
         out[key] = sum(values) / len(values) if values else None
+    # Pitch range: answers weighted by their voiced time.
+    ranges = [((d.get("pitch") or {}).get("range_st"), (d.get("pitch") or {}).get("voiced_s") or 0.0)
+              for d in (fb.get("delivery") or {} for fb in feedbacks) if d.get("measured")]
+    ranges = [(r, w) for r, w in ranges if r is not None and w > 0]
+    out["pitch_range_st"] = sum(r * w for r, w in ranges) / sum(w for _, w in ranges) if ranges else None
+    return out
+
+
+def delivery_baseline(sessions: list[dict]) -> dict[str, float] | None:
+    """Your usual pitch range and speech level (medians over the measured
+    answers of `sessions`), as `analysis.delivery` settings; None before
+    VOICE_BASELINE_ANSWERS answers were measured."""
+    ranges, levels = [], []
+    for session in sessions:
+        for fb in answer_feedbacks(session):
+            d = fb.get("delivery") or {}
+            if d.get("measured") and (d.get("pitch") or {}).get("range_st") is not None:
+                ranges.append(d["pitch"]["range_st"])
+                level = (d.get("loudness") or {}).get("level_dbfs")
+                if level is not None:
+                    levels.append(level)
+    if len(ranges) < VOICE_BASELINE_ANSWERS:
+        return None
+    middle = lambda v: sorted(v)[len(v) // 2]
+    out = {"baseline_range_st": middle(ranges)}
+    if len(levels) >= VOICE_BASELINE_ANSWERS:
+        out["baseline_level_dbfs"] = middle(levels)
     return out
 
 
@@ -193,16 +223,18 @@ def trend(name: str, values: list[float | None]) -> Trend:
     change = (latest - baseline) / baseline if baseline else None
     since = {1: "your first session", 2: "your first two sessions", 3: "your first three sessions"}[n]
     figures = f"({fmt_measure(name, baseline)} → {fmt_measure(name, latest)})"
-    # Scores and shares (0-100) move in points; rates move in percent of the baseline.
-    in_points = unit in ("", "%")
+    # Scores and shares (0-100) move in points, semitones in semitones;
+    # rates move in percent of the baseline.
+    in_points = unit in ("", "%", "st")
     size = abs(latest - baseline) if in_points else abs(change) if change is not None else None
+    same = SAME_WITHIN_ST if unit == "st" else SAME_WITHIN_POINTS if in_points else SAME_WITHIN
     if size is None:
         message = f"{label}: {fmt_measure(name, latest)} now, from 0 in {since}"
-    elif size < (SAME_WITHIN_POINTS if in_points else SAME_WITHIN):
+    elif size < same:
         message = f"{label} about the same as in {since} {figures}"
     else:
         word = "up" if latest > baseline else "down"
-        amount = f"{size:.0f} points" if in_points else f"{size:.0%}"
+        amount = f"{size:.1f} semitones" if unit == "st" else f"{size:.0f} points" if in_points else f"{size:.0%}"
         verdict = ""
         if better:
             verdict = ": better" if (latest > baseline) == (better > 0) else ": worse"
@@ -234,4 +266,6 @@ def fmt_measure(name: str, value: float | None) -> str:
         return f"{value:.1f}/min"
     if unit == "wpm":
         return f"{value:.0f} wpm"
+    if unit == "st":
+        return f"{value:.1f} st"
     return f"{value:.0f}"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from voice_mock.files import write_atomic
 
-from .formatting import esc, fmt_time, num
+from .formatting import esc, fmt_time, num, voice_line
 from .history import MEASURES, fmt_measure, summarize
 from .session import is_interrupted, load_session
 from .timeline import loudness_envelope, timeline_svg
@@ -181,9 +181,13 @@ def _question_html(answer: dict, embed_audio: bool) -> str:
     duration = max(length, (tr or {}).get("duration_s") or 0.0, max((w.get("end") or 0 for w in fb.get("words", [])), default=0))
     if duration > 0 and any(w.get("start") is not None for w in fb.get("words", [])):
         out.append(timeline_svg(fb, tr, envelope, duration))
-        out.append("<div class=label>Loudness; <span style='color:#2e9d5b'>speech</span>; "
+        out.append("<div class=label>Loudness; <span style='color:#8e44ad'>pitch</span> (semitones around your "
+                   "median; shaded: flat stretches; ↗ rising end, ↘ faded end); <span style='color:#2e9d5b'>speech</span>; "
                    "<span style='color:#a569bd'>pauses</span>; <span style='color:#e67e22'>fillers</span>; "
                    "<span style='color:#3366cc'>pace</span> (shaded: 120-160 wpm). Click to play from there.</div>")
+    voice = voice_line(fb)
+    if voice:
+        out.append(f"<p class=voice>{esc(voice)}</p>")
     out.append(_findings_html(fb))
     out.append("<div class=tr>" + transcript_html(fb) + "</div>")
     out.append(_points_html(fb))
