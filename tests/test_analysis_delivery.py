@@ -154,5 +154,5 @@ def test_typed_and_unmeasured_answers_say_so():
 
 
 def test_config_file_can_set_delivery_thresholds():
-    cfg = AnalysisConfig.from_dict({"delivery": {"monotone_range_st": 3}})
-    assert cfg.delivery.monotone_range_st == 3.0
+    cfg = AnalysisConfig.from_dict({"delivery": {"monotone_range_st": 3, "quiet_recording_dbfs": -50}})
+    assert cfg.delivery.monotone_range_st == 3.0 and cfg.delivery.quiet_recording_dbfs == -50.0

@@ -282,7 +282,7 @@ _NON_ZERO = ("wpm", "window_s", "min_filler_s", "counted_s")
 
 def _value_problem(name: str, value: float) -> str | None:
     """What is wrong with one threshold, or None (ranges: see docs/feedback.md)."""
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or (value < 0 and not name.endswith("_dbfs")):  # dBFS levels are negative
         return f"must not be negative, got {value!r}"
     if isinstance(value, int) and value < 1:
         return f"must be at least 1, got {value!r}"
