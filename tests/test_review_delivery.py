@@ -24,8 +24,7 @@ def test_voice_line_and_report_contour():
     path = make_session(home(), "20260101-100000-v")
     folder, fb = feedback_of(path)
     line = voice_line(fb)
-    assert line.startswith("voice: pitch 180 Hz · range 0.0 semitones (monotone)")
-    assert "level -17 dBFS" in line
+    assert line.startswith("voice: pitch 180 Hz · range 0.0 st (monotone) · level -17 dBFS")
     html = report_html.session_html(history.load_checked(path)[0])
     assert "stroke='#8e44ad'" in html and "pitch (median 180 Hz" in html
     assert "flat pitch: within 0.0 semitones" in html and line in html

@@ -180,8 +180,9 @@ class DeliveryConfig:
     monotone_share: float = 0.5
     # Not measured below these (our choice): too little voiced speech for
     # percentiles, and whisper (voiced frames are a small share of the
-    # speech: 0-17% on the real whispered and hoarse clips of
-    # ../shared/realspeech, 41-79% on its ordinary voices and the samples).
+    # speech: 0-17% on the real whispered and hoarse clips of tests/data/real,
+    # 30-79% on its other clips, creaky and breathy ones included, 41-71% on
+    # the samples).
     min_voiced_s: float = 2.0
     min_voiced_share: float = 0.2
     # Uptalk: a statement whose last word rises by this much from its lowest

@@ -31,11 +31,11 @@ def voice_line(fb: dict) -> str | None:
         return f"voice: not measured ({d.get('reason')})"
     p, loud = d.get("pitch") or {}, d.get("loudness") or {}
     flat = " (monotone)" if d.get("monotone") else ""
-    parts = [f"voice: pitch {p['median_hz']:.0f} Hz", f"range {p['range_st']:.1f} semitones{flat}"]
+    parts = [f"voice: pitch {p['median_hz']:.0f} Hz", f"range {p['range_st']:.1f} st{flat}"]
     if loud.get("level_dbfs") is not None:
-        parts.append(f"level {loud['level_dbfs']:.0f} dBFS ±{loud.get('variation_db') or 0:.0f} dB")
+        parts.append(f"level {loud['level_dbfs']:.0f} dBFS")
     if d.get("statements"):
-        parts.append(f"rising endings {d.get('uptalk_count', 0)} of {d['statements']}")
+        parts.append(f"rising endings {d.get('uptalk_count', 0)}/{d['statements']}")
     if d.get("sentences"):
-        parts.append(f"trailing off {d.get('trailing_off_count', 0)} of {d['sentences']}")
+        parts.append(f"trailing off {d.get('trailing_off_count', 0)}/{d['sentences']}")
     return " · ".join(parts)
