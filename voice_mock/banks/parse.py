@@ -16,22 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from voice_mock.bundled import PROMPTS
 from voice_mock.errors import VoiceMockError
 from voice_mock.files import FileProblem, read_bytes
 from voice_mock.types import Bank, Company, Cue, Question
 
 
-def _find_prompts() -> Path:
-    package = Path(__file__).resolve().parent.parent
-    # The repo keeps prompts/ beside the package; a wheel may ship it inside
-    # the package instead (voice_mock/prompts), so accept that too.
-    for candidate in (package.parent / "prompts", package / "prompts"):
-        if candidate.is_dir():
-            return candidate
-    return package.parent / "prompts"
-
-
-BUNDLED_PROMPTS: Path = _find_prompts()
+BUNDLED_PROMPTS: Path = PROMPTS
 BUNDLED_COMPANIES: Path = BUNDLED_PROMPTS / "companies"
 
 

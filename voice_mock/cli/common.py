@@ -9,10 +9,11 @@ import logging
 import sys
 from pathlib import Path
 
+from voice_mock.bundled import SAMPLES
 from voice_mock.errors import UsageError, VoiceMockError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-SAMPLES_DIR = REPO_ROOT / "samples"
+SAMPLES_DIR = SAMPLES  # bundled with the package (voice_mock/bundled.py)
 REAL_DIR = REPO_ROOT / "tests" / "data" / "real"
 
 
