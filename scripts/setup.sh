@@ -11,9 +11,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # espeak-ng: the pyttsx3 voice; libportaudio2: sounddevice; pulseaudio and
 # the ALSA pulse plugin: the virtual microphone and speaker the tests use.
 PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins"
+EXTRAS="test,piper"
 if [ "${1:-}" = "--test" ]; then
   PACKAGES="$PACKAGES chromium"  # the HTML report opened in a real browser
   PACKAGES="$PACKAGES strace util-linux"  # the no-network test: strace inside `unshare -n`
+  EXTRAS="$EXTRAS,cluster"       # Ray, for the tests of `batch --engine ray`
 fi
 missing=""
 for p in $PACKAGES; do
@@ -30,11 +32,17 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PY" -m venv .venv
 fi
-# Reinstall only when the project's requirements changed.
+# Reinstall only when the project's requirements changed or an extra is missing.
 stamp=".venv/.voice-mock-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+have="$(cat "$stamp" 2>/dev/null || true)"
+installed=1
+[ "${have%% *}" = "$hash" ] || installed=0
+for extra in ${EXTRAS//,/ }; do
+  case ",${have#* }," in *",$extra,"*) ;; *) installed=0 ;; esac
+done
+if [ "$installed" = 0 ]; then
   echo "setup: installing Python packages into .venv (a few minutes the first time)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test,piper]"
-  echo "$want" > "$stamp"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]"
+  echo "$hash $EXTRAS" > "$stamp"
 fi

@@ -180,6 +180,14 @@ def test_only_the_cli_imports_the_cli():
     assert bad == [], "; ".join(bad)
 
 
+def test_batch_is_reached_only_from_the_cli_and_knows_no_cli():
+    graph = import_graph(PACKAGE_DIR)
+    bad = forbidden_imports(graph, "voice_mock.batch", forbidden=["voice_mock.cli", "voice_mock.evaluation"])
+    bad += [f"{m} -> {t}" for m, targets in graph.items() for t in targets
+            if _in(t, "voice_mock.batch") and not (_in(m, "voice_mock.batch") or _in(m, "voice_mock.cli"))]
+    assert bad == [], "; ".join(bad)
+
+
 def test_no_module_over_400_lines():
     assert long_modules(PACKAGE_DIR) == []
 

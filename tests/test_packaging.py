@@ -4,7 +4,7 @@ the audio device library and the TTS engine are imported only when used."""
 import subprocess
 import sys
 
-HEAVY = ("faster_whisper", "ctranslate2", "sounddevice", "pyttsx3", "onnxruntime", "piper", "av")
+HEAVY = ("faster_whisper", "ctranslate2", "sounddevice", "pyttsx3", "onnxruntime", "piper", "av", "ray")
 
 
 def test_help_imports_nothing_heavy():

@@ -2,4 +2,6 @@ import sys
 
 from voice_mock.cli.main import main
 
-sys.exit(main())
+# Guarded: `batch` starts worker processes with "spawn", which imports this module again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -51,18 +51,35 @@ def load_audio(path: str | Path) -> np.ndarray:
     if path.stat().st_size == 0:
         raise AudioError(f"{path}: the file is empty")
     try:
+        return _decode(lambda: str(path))
+    except AudioError as exc:
+        raise AudioError(f"{path}: {exc}") from None
+
+
+def decode_audio_bytes(data: bytes) -> np.ndarray:
+    """The same from a file's contents (a batch worker gets the bytes, not the path)."""
+    import io
+
+    if not data:
+        raise AudioError("the file is empty")
+    return _decode(lambda: io.BytesIO(data))
+
+
+def _decode(source) -> np.ndarray:
+    """`source()` gives a path or a fresh file object for each decoder tried."""
+    try:
         import soundfile
 
-        data, rate = soundfile.read(str(path), dtype="float32", always_2d=False)
+        data, rate = soundfile.read(source(), dtype="float32", always_2d=False)
         return to_mono_16k(data, rate)
     except Exception:
         pass
     try:
         from faster_whisper.audio import decode_audio
 
-        return np.asarray(decode_audio(str(path), sampling_rate=SAMPLE_RATE), dtype=np.float32)
+        return np.asarray(decode_audio(source(), sampling_rate=SAMPLE_RATE), dtype=np.float32)
     except Exception as exc:  # PyAV raises many types; all mean "not audio"
-        raise AudioError(f"{path}: not a readable audio file ({type(exc).__name__})") from None
+        raise AudioError(f"not a readable audio file ({type(exc).__name__})") from None
 
 
 def float_to_int16(block: np.ndarray) -> np.ndarray:

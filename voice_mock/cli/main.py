@@ -102,6 +102,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", metavar="FILE", help="write the Markdown report here ('-' for stdout)")
     _common(p)
 
+    p = sub.add_parser("batch", help="score a folder (or a CSV list) of recorded answers, on all cores or on Ray")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="audio files, folders (searched for audio) or CSV files of file,question,company")
+    p.add_argument("--question", metavar="ID", help="the question the answers are for (a CSV row may name its own)")
+    p.add_argument("--company", metavar="ID", help="company profile name or .toml file (a CSV row may name its own)")
+    p.add_argument("--bank", help="an extra question bank .toml file")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder: summary.csv, index.html, results/")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes (local; default: one per core) or Ray actors (default: one per CPU)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local: a process pool on this machine (default); ray: a Ray cluster (pip install 'voice-mock[cluster]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="a running Ray cluster (e.g. 10.0.0.5:6379 or ray://host:10001); default: start a local Ray")
+    p.add_argument("--model", help="faster-whisper model folder or name (default: bundled tiny.en)")
+    _common(p)
+
     p = sub.add_parser("devices", help="list audio input and output devices")
     _common(p)
 
@@ -121,6 +137,8 @@ def _command(name: str):
         from . import evaluate as module
     elif name in ("devices", "banks"):
         from . import info as module
+    elif name == "batch":
+        from . import batch as module
     elif name == "replay":
         from . import replay as module
     else:  # history, compare, report
