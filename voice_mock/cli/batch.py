@@ -72,9 +72,9 @@ class BatchProgress:
     one line per file, so a log of a long run shows where it is."""
 
     def __init__(self) -> None:
-        from rich.console import Console
+        from .render import SafeConsole  # file names and messages are outside text: shown, never obeyed
 
-        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.console = SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
         self.live = self.console.is_terminal
         self.bar = None
         self.audio_s = 0.0
@@ -103,13 +103,15 @@ class BatchProgress:
         self.audio_s += audio_s
         rate = self.rate()
         if row["status"] != "ok":
-            self.console.print(f"[red]failed[/] {row['file']}: {row['status']}", markup=True, highlight=False)
+            from rich.text import Text
+
+            self.console.print(Text.assemble(("failed ", "red"), f"{row['file']}: {row['status']}"))
         if self.bar is not None:
             self.bar.update(self.task, advance=1, rate=f"{rate:.1f} audio h/h" if rate else "")
         else:
             self.console.print(f"[{self.done}/{self.total}] {row['file']}: "
                                + ("ok" if row["status"] == "ok" else "failed")
-                               + (f" · {rate:.1f} audio h/h" if rate else ""), markup=False)
+                               + (f" · {rate:.1f} audio h/h" if rate else ""))
 
     def rate(self) -> float:
         """Audio hours scored per hour of wall time (the same as audio seconds per second)."""
@@ -133,4 +135,4 @@ def print_report(report, out, progress: BatchProgress) -> None:
                   + (f", {report.skipped} kept from an earlier run" if report.skipped else ""))
     if report.retry_later:
         console.print(f"{len(report.retry_later)} failed for reasons not of the file's making; a re-run tries them again")
-    console.print(f"Summary: {out}/summary.csv · overview: {out}/index.html", markup=False)
+    console.print(f"Summary: {out}/summary.csv · overview: {out}/index.html")
