@@ -104,6 +104,19 @@ SORT_JS = r"""
       rows.forEach(function(r){ body.appendChild(r); });
     });
   });
+  // #selftest: sort by each column both ways and report the orders (tests/test_batch_browser.py).
+  var out = document.getElementById('selftest');
+  if (location.hash !== '#selftest' || !out) return;
+  var result = {};
+  table.querySelectorAll('th').forEach(function(th, col){
+    var orders = [];
+    [0, 1].forEach(function(){
+      th.click();
+      orders.push(Array.prototype.map.call(body.rows, function(r){ return r.cells[col].textContent; }));
+    });
+    result[th.textContent] = orders;
+  });
+  out.textContent = JSON.stringify(result);
 })();
 """
 
@@ -129,7 +142,7 @@ def index_html(rows: list[dict], title: str = "voice-mock batch") -> str:
         f"<p class=meta>{len(rows)} files · {ok} scored · {len(rows) - ok} failed · {audio / 60:.1f} minutes of audio"
         " · click a column to sort, a file to open its report</p>",
         f"<table class=batch><thead><tr>{head}</tr></thead><tbody>", *body, "</tbody></table>",
-        f"<script>{SORT_JS}</script></body></html>",
+        f"<pre id=selftest></pre><script>{SORT_JS}</script></body></html>",
     ])
 
 
