@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 from voice_mock.review.report_html import CSS, esc, session_html
@@ -44,7 +45,7 @@ def result_files(label: str, question, company, model: str, result: dict) -> dic
     feedback, transcript = result["feedback"], result["transcript"]
     session = {
         "path": Path(label), "mode": "batch", "bank": question.bank, "company": company.id if company else None,
-        "model": model, "started": None,
+        "model": model, "started": time.strftime("scored %Y-%m-%d %H:%M"),
         "answers": [{"index": 1, "question_id": question.id, "question": question.text, "bank": question.bank,
                      "duration_s": result.get("duration_s"), "feedback": feedback, "transcript": transcript, "dir": None}],
     }

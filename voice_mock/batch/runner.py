@@ -42,6 +42,7 @@ class Item:
     key: str | None = None
     folder: Path | None = None
     row: dict | None = None  # set once the outcome is known
+    size: int = 0  # bytes: the biggest files go first, so one long answer does not finish alone at the end
 
 
 @dataclass
@@ -116,6 +117,7 @@ def _plan(jobs, store: ResultStore, find_question, find_company, model: dict, co
             item.row = _row(item, store.out_dir, {"status": "failed", "error": problem})
             continue
         fingerprint = settings_fingerprint(item.question, item.company, model, config)
+        item.size = len(data)
         item.key = result_key(content_hash(data), fingerprint)
         item.folder = store.folder(job.label, item.key)
         done = store.load(item.folder, item.key)
@@ -129,9 +131,9 @@ def _pending(items: list[Item]) -> list[Item]:
 
 
 def _payloads(todo: list[Item], config):
-    """One payload per distinct key, read from disk only when the engine asks for it."""
+    """One payload per distinct key, biggest file first, read from disk only when the engine asks for it."""
     seen = set()
-    for item in todo:
+    for item in sorted(todo, key=lambda i: -i.size):
         if item.key in seen:
             continue
         seen.add(item.key)
