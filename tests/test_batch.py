@@ -275,3 +275,37 @@ def test_result_folder_is_replaced_whole(tmp_path):
     assert store.load(folder, "ab" * 32)["status"] == "ok"
     assert store.load(folder, "cd" * 32) is None  # other settings: not this result
     assert sorted(p.name for p in store.root.iterdir()) == [folder.name]
+
+
+# -- the command's bad input: one line, before any work --------------------------
+
+@pytest.mark.parametrize("extra,code,needle", [
+    (["--jobs", "0"], 2, "--jobs must be at least 1"),
+    (["--ray-address", "127.0.0.1:1"], 2, "--ray-address needs --engine ray"),
+    (["--question", "no-such-question"], 1, "no-such-question"),
+    (["--company", "no-such-company"], 1, "no-such-company"),
+])
+def test_batch_bad_options_give_one_line(tmp_path, answers, extra, code, needle):
+    from conftest import run_cli
+
+    args = ["batch", answers, "--out", tmp_path / "out", *extra]
+    if "--question" not in extra:
+        args += ["--question", "conflict"]
+    result = run_cli(*args)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr and needle in result.stderr
+    assert not (tmp_path / "out" / "results").exists()
+
+
+def test_batch_missing_input_and_missing_ray(tmp_path, answers):
+    from conftest import run_cli
+
+    result = run_cli("batch", tmp_path / "typo", "--question", "conflict", "--out", tmp_path / "out")
+    assert result.returncode == 2 and "typo: no such file or folder" in result.stderr
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "ray.py").write_text("raise ImportError('no ray in this environment')\n")
+    result = run_cli("batch", answers, "--question", "conflict", "--out", tmp_path / "out", "--engine", "ray",
+                     env={"PYTHONPATH": str(shim)})
+    assert result.returncode == 2 and "pip install 'voice-mock[cluster]'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
