@@ -2,8 +2,10 @@
 verdicts on it: synthetic voices of known pitch, and espeak-ng speech read
 flat and lively."""
 
+import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -113,3 +115,43 @@ def test_the_same_answer_read_flat_and_lively(tmp_path):
     assert lively.pitch.range_st - flat.pitch.range_st >= 3.0
     assert [f.kind for f in flat.findings] == ["monotone"]
     assert not [f for f in lively.findings if f.kind == "monotone"]
+
+
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def real_clip(clip_id):
+    from voice_mock.audio.formats import load_audio
+
+    clip = next(c for c in json.loads((REAL / "manifest.json").read_text())["clips"] if c["id"] == clip_id)
+    return clip, load_audio(REAL / clip["audio"])
+
+
+@pytest.mark.parametrize("clip_id", ["whisper", "whisper2"])
+def test_real_whispered_speech_is_said_to_be_not_measured(clip_id):
+    from voice_mock.analysis.words import AlignedWord
+    from voice_mock.audio.vad import speech_intervals
+
+    clip, audio = real_clip(clip_id)
+    speech = speech_intervals(audio)
+    # The words as a recogniser would stamp them: spread over the clip (the
+    # VAD hears little of a whisper).
+    texts = clip["transcript"].split()
+    step = (clip["duration_s"] - 1.0) / len(texts)
+    words = [AlignedWord(t, 0.5 + k * step, 0.5 + (k + 0.9) * step) for k, t in enumerate(texts)]
+    span = Interval(words[0].start, words[-1].end)
+    d = measure_delivery(pitch_track(audio, RATE, speech), words, speech, span, DeliveryConfig())
+    assert not d.measured and d.monotone is None
+    assert d.reason.startswith("whispered, breathy or hoarse speech")
+
+
+def test_a_real_voice_is_measured():
+    from voice_mock.audio.vad import speech_intervals
+
+    clip, audio = real_clip("acoustic_corpus")
+    speech = speech_intervals(audio)
+    d = measure_delivery(pitch_track(audio, RATE, speech), [], speech,
+                         Interval(*clip["speaking_span"]), DeliveryConfig())
+    # Praat's own speech settings over the whole clip give a median of 103 Hz.
+    assert d.measured and 95 < d.pitch.median_hz < 110
+    assert d.monotone is False and d.pitch.voiced_share > 0.4

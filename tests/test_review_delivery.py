@@ -79,3 +79,9 @@ def test_history_shows_the_pitch_range_trend(capsys):
         make_session(home(), f"2026010{n}-100000-h")
     assert main(["history"]) == 0
     assert "pitch range" in capsys.readouterr().out
+
+
+def test_markdown_report_has_the_voice_line(capsys):
+    make_session(home(), "20260101-100000-md")
+    assert main(["report", "latest", "--markdown", "-"]) == 0
+    assert "voice: pitch 180 Hz" in capsys.readouterr().out

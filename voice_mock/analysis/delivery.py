@@ -21,6 +21,9 @@ from .config import DeliveryConfig
 from .words import WORD, AlignedWord
 
 SENTENCE_END = (".", "!", "?", "\u2026")
+# Speech this long with too small a voiced share is called whispered rather
+# than too short (our choice: a few words).
+MIN_SPEECH_FOR_WHISPER_S = 1.0
 
 
 @dataclass
@@ -137,7 +140,10 @@ def measure_delivery(
         return not_measured("pitch and loudness were not measured on this recording")
     if span is None or not len(track):
         return not_measured("no speech to measure")
-    inside = _inside(track, speech, span)
+    # Speech is where the VAD heard it or the recogniser put words: the VAD
+    # misses much of a whisper that the words still cover.
+    said = [Interval(w.start, w.end) for w in words if w.kind == WORD and w.start is not None and w.end > w.start]
+    inside = _inside(track, list(speech) + said, span)
     voiced = [i for i in inside if track.f0_hz[i] is not None]
     voiced_s = len(voiced) * track.hop_s
     share = len(voiced) / len(inside) if inside else 0.0
@@ -145,7 +151,7 @@ def measure_delivery(
     d.pitch.voiced_s, d.pitch.voiced_share = voiced_s, share
     speech_levels = [track.level_db[i] for i in inside]
     _loudness(d.loudness, track, voiced or inside, speech, span)
-    if len(inside) * track.hop_s >= cfg.min_voiced_s and share < cfg.min_voiced_share:
+    if len(inside) * track.hop_s >= MIN_SPEECH_FOR_WHISPER_S and share < cfg.min_voiced_share:
         return _unmeasured(d, f"whispered, breathy or hoarse speech: only {share:.0%} of the speech is "
                               "voiced, so pitch is not measured")
     if voiced_s < cfg.min_voiced_s:

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from .formatting import fmt_time
+from .formatting import fmt_time, voice_line
 from .history import MEASURES, fmt_measure, summarize
 from .session import is_interrupted
 
@@ -70,6 +70,9 @@ def session_markdown(session: dict) -> str:
             continue
         scores = fb.get("scores") or {}
         lines.append("Scores: " + ", ".join(f"{md_escape(k)} {'-' if v is None else md_escape(v)}" for k, v in scores.items()))
+        voice = voice_line(fb)
+        if voice:
+            lines += ["", md_escape(voice)]
         findings = fb.get("findings", [])
         if findings:
             lines += ["", "### Work on these first", ""]
