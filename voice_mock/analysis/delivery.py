@@ -24,6 +24,10 @@ SENTENCE_END = (".", "!", "?", "\u2026")
 # Speech this long with too small a voiced share is called whispered rather
 # than too short (our choice: a few words).
 MIN_SPEECH_FOR_WHISPER_S = 1.0
+# F0 changes by at most about 1-2 semitones in 20 ms in speech (Sundberg 1979,
+# "Maximum speed of pitch changes in singers and untrained subjects"); a
+# bigger step between neighbouring frames is the tracker jumping.
+MAX_STEP_ST = 4.0
 
 
 @dataclass
@@ -313,18 +317,26 @@ def _endings(d: Delivery, track: PitchTrack, words: Sequence[AlignedWord], cfg: 
 
 
 def _final_rise(track: PitchTrack, sent: list[AlignedWord], last: AlignedWord) -> float | None:
-    """Semitones from the lowest point of the last word (or half second) to its end (3-frame
-    medians, so a single octave slip does not count); 0 when the end stays
-    in the bottom quarter of the sentence's pitch (a fall with a small
-    recovery); None when too little of it is voiced."""
+    """Semitones from the lowest point of the sentence's end to its last
+    voiced frames, on 3-frame medians (one stray frame does not count); 0
+    when the end stays in the bottom quarter of the sentence's pitch (a fall
+    with a small recovery); None when too little of it is voiced or the
+    tracker jumped (a step of more than MAX_STEP_ST between neighbouring
+    frames is an octave or creak error, not intonation)."""
     # The rise starts on the last stressed syllable: the last word, or the
     # last half second when that word is short. Word ends from the
     # recogniser can be early: look a little past them.
-    part = [f for f in track.span(min(last.start, last.end - 0.5), last.end + 0.15).f0_hz if f is not None]
+    end_part = track.span(min(last.start, last.end - 0.5), last.end + 0.15)
+    frames = [(i, f) for i, f in enumerate(end_part.f0_hz) if f is not None]
     body = [f for f in track.span(sent[0].start, last.end).f0_hz if f is not None]
-    if len(part) < 5 or len(body) < 10:
+    if len(frames) < 5 or len(body) < 10:
         return None
-    smooth = [median(part[max(0, i - 1): i + 2]) for i in range(len(part))]
+    for (i, a), (j, b) in zip(frames, frames[1:]):
+        if j == i + 1 and abs(semitones(b, a)) > MAX_STEP_ST:
+            return None
+    part = [f for _, f in frames]
+    smooth = [median(part[min(max(0, i - 1), len(part) - 3): min(max(0, i - 1), len(part) - 3) + 3])
+              for i in range(len(part))]
     end = median(smooth[-2:])
     low = min(smooth[:-1])
     if end <= percentile(body, 25.0):

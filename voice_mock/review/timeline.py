@@ -112,6 +112,6 @@ def pitch_svg(fb: dict, tr: dict | None, x, top: float, height: float) -> list[s
             g.append(f"<text x='{x(f['end'])}' y='{top + 10}' font-size='11' fill='#8e44ad'>{mark}"
                      f"<title>{esc(label)}: {esc(f.get('words'))}</title></text>")
     p = d.get("pitch") or {}
-    g.append(f"<text x='4' y='{top + 10}' font-size='10' fill='#666'>pitch (median {median:.0f} Hz, "
+    g.append(f"<text x='4' y='{top + height - 2}' font-size='10' fill='#666'>pitch (median {median:.0f} Hz, "
              f"range {p.get('range_st') or 0:.1f} st)</text>")
     return g

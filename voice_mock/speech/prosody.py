@@ -49,6 +49,10 @@ class ProsodySettings:
     voiced_unvoiced_cost: float = 0.14
     # Loudness window: three periods of the pitch floor, as Praat's pitch frame.
     level_window_s: float = 0.04
+    # Voiced runs shorter than this many frames (60 ms; a vowel lasts 50 ms
+    # and more) are stray frames in noise or fricatives, often at 400+ Hz:
+    # set unvoiced.
+    min_voiced_frames: int = 3
 
 
 MIN_SAMPLES_S = 0.1  # shorter audio has no frame to measure
@@ -94,6 +98,7 @@ def pitch_track(
             j = np.where(np.abs(xs[j - 1] - times[k]) <= np.abs(xs[j] - times[k]), j - 1, j)
             near = np.abs(xs[j] - times[k]) <= hop / 2 + 1e-9
             f0[k[near]] = values[j[near]]
+    _drop_short_runs(f0, s.min_voiced_frames)
     level = frame_levels(audio, times, rate, s.level_window_s)
     # Rounded as saved (0.1 Hz, 0.1 dB: far below what is heard), so a
     # replay re-analyses exactly what the first analysis saw.
@@ -103,6 +108,14 @@ def pitch_track(
         f0_hz=tuple(None if f <= 0 else f for f in np.round(f0, 1).tolist()),
         level_db=tuple(np.round(level, 1).tolist()),
     )
+
+
+def _drop_short_runs(f0: np.ndarray, min_frames: int) -> None:
+    voiced = np.concatenate([[False], f0 > 0, [False]])
+    edges = np.flatnonzero(np.diff(voiced.astype(np.int8)))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a < min_frames:
+            f0[a:b] = 0.0
 
 
 def _segments(speech: Sequence[Interval] | None, duration: float) -> list[tuple[float, float]]:
