@@ -24,7 +24,9 @@ MEASURES = {
     "fillers_per_min": ("fillers per minute", "/min", -1),
     "long_pauses_per_min": ("long pauses per minute", "/min", -1),
     "points_covered": ("talking points covered", "%", +1),
-    "pitch_range_st": ("pitch range", "st", +1),
+    # Wider is livelier, but past ordinary speech (7-10 st) not better: the
+    # monotone finding judges flatness; the trend only says which way it moved.
+    "pitch_range_st": ("pitch range", "st", 0),
     "overall": ("overall score", "", +1),
     "pacing": ("pacing score", "", +1),
     "hesitation": ("hesitation score", "", +1),
