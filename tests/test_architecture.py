@@ -162,6 +162,18 @@ def test_analysis_is_pure():
     assert bad == [], "analysis may import only itself, voice_mock.types and voice_mock.errors: " + "; ".join(bad)
 
 
+def test_meaning_model_knows_only_plain_data():
+    # The sentence-meaning model reaches the analysis only through its
+    # CueScorer protocol: meaning/ imports no other layer, and no layer but
+    # the CLI (which builds it) and the interview (which passes it on) names it.
+    graph = import_graph(PACKAGE_DIR)
+    bad = forbidden_imports(graph, "voice_mock.meaning", allowed=ANALYSIS_MAY_IMPORT)
+    bad += [f"{m} -> {t}" for m, targets in graph.items() for t in targets
+            if _in(t, "voice_mock.meaning") and not _in(m, "voice_mock.meaning") and not _in(m, "voice_mock.cli")
+            and not _in(m, "voice_mock.evaluation")]
+    assert bad == [], "; ".join(bad)
+
+
 def test_audio_and_speech_know_nothing_of_sessions_or_the_cli():
     graph = import_graph(PACKAGE_DIR)
     bad = []

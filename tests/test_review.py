@@ -209,9 +209,15 @@ def test_reanalyze_keeps_old_feedback_and_shows_changes(capsys):
     assert "overall score: 12 →" in out and "finding gone: An old finding" in out
     kept = list(folder.glob("feedback-*.json"))
     assert len(kept) == 1 and json.loads(kept[0].read_text()) == old
-    assert json.loads((folder / "feedback.json").read_text()) == fresh
+    new = json.loads((folder / "feedback.json").read_text())
+    # Today's rules on the same words: the same transcript and delivery; content
+    # may now also be matched by meaning (voice_mock/meaning), which the session
+    # made here without the model did not do.
+    assert {k: v for k, v in new.items() if k not in ("content", "scores", "findings")} == \
+        {k: v for k, v in fresh.items() if k not in ("content", "scores", "findings")}
+    assert all(t["method"] in ("keyword", "meaning", "") for t in new["content"]["talking_points"])
     meta = json.loads((path / "session.json").read_text())
-    assert meta["answers"][0]["scores"] == fresh["scores"] and "reanalyzed" in meta["answers"][0]
+    assert meta["answers"][0]["scores"] == new["scores"] and "reanalyzed" in meta["answers"][0]
 
 
 def test_feedback_changes_none_when_equal():

@@ -28,6 +28,7 @@ from .words import WORD, AlignedWord, lexical_tokens, speaking_span, words_from_
 from .config import AnalysisConfig
 from .content import analyze_content
 from .delivery import delivery_findings, measure_delivery, not_measured
+from .meaning import CueScorer
 from .feedback import SCHEMA_VERSION, Feedback, FeedbackWord, Finding, Measured, Note, Pacing
 from .findings import content_findings, hesitation_findings, pacing_findings, rank
 from .hesitation import measure_hesitation, silent_pauses
@@ -48,10 +49,13 @@ def analyze(
     config: AnalysisConfig | None = None,
     steady: Sequence[Interval] | None = None,
     prosody: PitchTrack | None = None,
+    meaning: CueScorer | None = None,
 ) -> Feedback:
     """`steady`: steady voiced stretches measured on the audio
     (voice_mock.speech.acoustics.steady_voiced), where held "um"/"uh" may be; None
-    when the audio was not measured."""
+    when the audio was not measured. `meaning`: a sentence-meaning scorer
+    (voice_mock.meaning.MeaningMatcher) so talking points and red flags are
+    also recognised in the speaker's own words; None: keywords only."""
     cfg = config or AnalysisConfig()
     aligned = align(words, speech, duration_s, cfg.alignment, steady)
     kept = aligned.words
@@ -64,7 +68,7 @@ def analyze(
     hesitation = measure_hesitation(
         kept, tokens, silent if span else None, cfg.fillers, cfg.pauses, minutes, pacing.measured
     )
-    content, missing = analyze_content(kept, tokens, question, company, cfg.content)
+    content, missing = analyze_content(kept, tokens, question, company, cfg.content, meaning)
     measured = _audio_notes(aligned, pacing, response_latency_s, cfg)
     measured.not_measured += missing
     delivery = measure_delivery(prosody, kept, aligned.speech, span, cfg.delivery)
@@ -100,6 +104,7 @@ def analyze_text(
     question: Question | None = None,
     company: Company | None = None,
     config: AnalysisConfig | None = None,
+    meaning: CueScorer | None = None,
 ) -> Feedback:
     cfg = config or AnalysisConfig()
     kept = words_from_text(text.split())
@@ -108,7 +113,7 @@ def analyze_text(
     pacing = Pacing(word_count=lexical_count, target_seconds=list(question.target_seconds) if question else None)
     enough = lexical_count >= cfg.pacing.min_words_for_rate
     hesitation = measure_hesitation(kept, tokens, None, cfg.fillers, cfg.pauses, None, enough)
-    content, missing = analyze_content(kept, tokens, question, company, cfg.content)
+    content, missing = analyze_content(kept, tokens, question, company, cfg.content, meaning)
     measured = Measured(not_measured=[
         Note("pacing", "typed answer: speech rate, pace and answer length not measured"),
         Note("pauses", "typed answer: silent pauses and filled-pause rates not measured"),

@@ -148,6 +148,13 @@ class ContentConfig:
     # company-judged point covered when none of its cue phrases matched
     # (our choice: one shared common word is chance).
     min_company_terms: int = 2
+    # Meaning model (voice_mock/meaning): a sentence covers a talking point /
+    # raises a red flag the keywords missed at this probability or more.
+    # Calibrated on the banks' examples and near misses, left out one at a
+    # time: the lowest threshold at which at most 10% of near misses trigger
+    # (docs/meaning.md).
+    meaning_point_threshold: float = 0.30
+    meaning_flag_threshold: float = 0.60
     # Hedges per 100 words worth a note / worth working on (our choice).
     hedges_per_100_words_low: float = 2.0
     hedges_per_100_words_medium: float = 4.0

@@ -1,6 +1,8 @@
 """What the answer said: talking points, red flags, STAR structure, company
 alignment, relevance, specificity, hedging, weak language, ownership and
-negative framing. Rule-based: stemmed tokens and phrase lists, no model.
+negative framing. Rule-based: stemmed tokens and phrase lists; talking points
+and red flags are also recognised by meaning when a `CueScorer` is passed in
+(meaning.py: the model itself stays outside, in voice_mock/meaning/).
 
 answer.py holds the tokens with their look-ups (phrases, negation, evidence);
 company.py matches the company profile (mission, values, culture, clashes).
@@ -27,6 +29,7 @@ from .feedback import (
     StructurePart,
 )
 from .hesitation import filler_phrase_spans, is_noun_sort_of
+from .meaning import METHOD_KEYWORD, METHOD_MEANING, CueScorer, Unit, best_hit, units
 from .text import Token, content_stems, is_number, stems
 
 QUESTION_GENERIC = frozenset(
@@ -61,10 +64,14 @@ def analyze_content(
     question: Question | None,
     company: Company | None,
     cfg: ContentConfig,
+    meaning: CueScorer | None = None,
 ) -> tuple[Content, list[Note]]:
     answer = Answer(words, tokens)
     content = Content(word_count=len(tokens))
     notes: list[Note] = []
+    if meaning is not None and not meaning.available:
+        notes.append(Note("meaning", f"talking points and red flags matched by keywords only ({meaning.reason})"))
+        meaning = None
     content.company = company_alignment(answer, company)
     if company is None:
         notes.append(Note("company", NO_COMPANY + ": mission, values and culture not judged"))
@@ -73,16 +80,15 @@ def analyze_content(
                                      "structure and relevance not judged"))
     else:
         terms = company_terms(company)
-        content.talking_points = [
-            _talking_point(answer, c, terms, cfg.min_company_terms) for c in question.talking_points
-        ]
+        judge = _CueJudge(answer, question, company, terms, cfg, meaning)
+        content.talking_points = [judge.talking_point(c) for c in question.talking_points]
         for cue in question.red_flags:
             if cue.company and company is None:
                 content.red_flags_not_judged.append(NotJudged(cue.id, cue.label, NO_COMPANY))
                 continue
-            evidence = _cue_evidence(answer, cue, terms, cfg.min_company_terms)
+            evidence, method, score = judge.evidence(cue, cfg.meaning_flag_threshold)
             if evidence:
-                content.red_flags.append(RedFlag(cue.id, cue.label, evidence, cue.advice))
+                content.red_flags.append(RedFlag(cue.id, cue.label, evidence, cue.advice, method, score))
         content.structure = structure(answer, question.structure)
         content.relevance, content.relevance_terms = relevance(answer, question, content)
     content.specificity = _phrases(answer, specificity_evidence(answer))
@@ -102,7 +108,7 @@ def _phrases(answer: Answer, evidence: list[Evidence]) -> Phrases:
 
 
 def _cue_evidence(answer: Answer, cue: Cue, terms, min_terms: int) -> list[Evidence]:
-    """Evidence that a cue is present; empty when it is not."""
+    """Keyword evidence that a cue is present; empty when it is not."""
     evidence = [answer.evidence(a, b) for a, b in answer.phrase_spans(cue.cues, affirmed=True)]
     if cue.company and terms:
         matches = term_matches(answer, terms.get(cue.company, []))
@@ -112,11 +118,33 @@ def _cue_evidence(answer: Answer, cue: Cue, terms, min_terms: int) -> list[Evide
     return evidence
 
 
-def _talking_point(answer: Answer, cue: Cue, terms, min_terms: int) -> CueResult:
-    if cue.company and not terms:
-        return CueResult(cue.id, cue.label, None, [], NO_COMPANY, cue.advice)
-    evidence = _cue_evidence(answer, cue, terms, min_terms)
-    return CueResult(cue.id, cue.label, bool(evidence), evidence, "", cue.advice)
+class _CueJudge:
+    """Keyword rules first; by meaning (when a scorer is given) for what the
+    keywords miss: the best unit at or above the threshold, as evidence."""
+
+    def __init__(self, answer: Answer, question: Question, company: Company | None, terms,
+                 cfg: ContentConfig, meaning: CueScorer | None):
+        self.answer, self.question, self.company, self.terms = answer, question, company, terms
+        self.cfg, self.meaning = cfg, meaning
+        self.units: list[Unit] = units(answer) if meaning is not None else []
+
+    def evidence(self, cue: Cue, threshold: float) -> tuple[list[Evidence], str, float | None]:
+        evidence = _cue_evidence(self.answer, cue, self.terms, self.cfg.min_company_terms)
+        hit = None
+        if self.meaning is not None and self.units:
+            hit = best_hit(self.answer, self.units, self.meaning, self.question, cue, self.company)
+        score = round(hit.score, 2) if hit else None
+        if evidence:
+            return evidence, METHOD_KEYWORD, score
+        if hit and hit.score >= threshold:
+            return [self.answer.evidence(hit.unit.start, hit.unit.end)], METHOD_MEANING, score
+        return [], "", score
+
+    def talking_point(self, cue: Cue) -> CueResult:
+        if cue.company and not self.terms:
+            return CueResult(cue.id, cue.label, None, [], NO_COMPANY, cue.advice)
+        evidence, method, score = self.evidence(cue, self.cfg.meaning_point_threshold)
+        return CueResult(cue.id, cue.label, bool(evidence), evidence, "", cue.advice, method, score)
 
 
 # --- structure, relevance, specificity, hedging, ownership -----------------

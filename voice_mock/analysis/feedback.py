@@ -164,6 +164,8 @@ class CueResult:
     evidence: list[Evidence] = field(default_factory=list)
     reason: str = ""
     advice: str = ""
+    method: str = ""  # "keyword" or "meaning" (what recognised it); "" when not covered
+    score: float | None = None  # meaning model's 0..1 for its best sentence; None: not scored
 
 
 @dataclass
@@ -172,6 +174,8 @@ class RedFlag:
     label: str
     evidence: list[Evidence] = field(default_factory=list)
     advice: str = ""
+    method: str = ""  # "keyword" or "meaning"
+    score: float | None = None  # meaning model's 0..1 for its best sentence; None: not scored
 
 
 @dataclass

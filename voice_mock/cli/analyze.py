@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from voice_mock.errors import UsageError, VoiceMockError
 
-from .common import banks_of, company_of, store_of, user_config, warn
+from .common import banks_of, company_of, load_meaning, store_of, user_config, warn
 
 
 def cmd_analyze(args) -> int:
@@ -23,6 +23,7 @@ def cmd_analyze(args) -> int:
     question = find_question(banks, args.question) if args.question else None
     company = company_of(args, store)
     config = user_config(args, store)
+    meaning = load_meaning(store, banks, ui) if question is not None else None
     if args.audio is None:
         from voice_mock.analysis import analyze_text
 
@@ -34,7 +35,8 @@ def cmd_analyze(args) -> int:
             text = args.text
         if not text.strip():
             raise UsageError("the typed answer is empty")
-        feedback = analyze_text(text, question=question, company=company, config=config.analysis).to_dict()
+        feedback = analyze_text(text, question=question, company=company, config=config.analysis,
+                                 meaning=meaning).to_dict()
     else:
         from voice_mock.audio.formats import load_audio
         from voice_mock.interview.pipeline import analyze_audio
@@ -52,7 +54,8 @@ def cmd_analyze(args) -> int:
         with ui.working(f"Loading the speech model ({transcriber.name})"):
             transcriber.load()
         with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
-            feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis).feedback.to_dict()
+            feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis,
+                                    meaning=meaning).feedback.to_dict()
     if args.json:
         from .terminal import json_text
 

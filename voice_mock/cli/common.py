@@ -15,6 +15,7 @@ from voice_mock.errors import UsageError, VoiceMockError
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES_DIR = SAMPLES  # bundled with the package (voice_mock/bundled.py)
 REAL_DIR = REPO_ROOT / "tests" / "data" / "real"
+CONTENT_ANSWERS = REPO_ROOT / "tests" / "data" / "content" / "answers.toml"
 
 
 def warn(message: str) -> None:
@@ -113,6 +114,24 @@ def load_transcriber(args, ui, background: bool = False):
     with ui.working(f"Loading the speech model ({t.name})"):
         t.warm_up()
     return t
+
+
+def load_meaning(store, banks, ui=None, background: bool = False):
+    """The sentence-meaning matcher for content (voice_mock.meaning) over all
+    loaded banks' questions, caching vectors in the data dir. With
+    `background` it loads while the first question is spoken; otherwise in
+    front, with a spinner. A missing model is not an error: the feedback then
+    says content was matched by keywords only."""
+    from voice_mock.meaning import MeaningMatcher, background_matcher
+
+    questions = [q for b in banks.values() for q in b.questions]
+    if background:
+        return background_matcher(questions, store.data_dir)
+    matcher = MeaningMatcher(questions, store.data_dir)
+    if ui is None:
+        return matcher.load()
+    with ui.working("Loading the meaning model"):
+        return matcher.load()
 
 
 def _warm_quietly(transcriber) -> None:

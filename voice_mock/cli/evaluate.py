@@ -8,7 +8,7 @@ import math
 
 from voice_mock.errors import UsageError, VoiceMockError
 
-from .common import banks_of, load_transcriber, store_of
+from .common import banks_of, load_meaning, load_transcriber, store_of
 
 
 def cmd_evaluate(args) -> int:
@@ -23,6 +23,8 @@ def cmd_evaluate(args) -> int:
     from .render import ConsoleUI
 
     ui = ConsoleUI()
+    if getattr(args, "content", False):
+        return cmd_evaluate_content(args, ui)
     which = getattr(args, "which", "all")
     if which in ("all", "synthetic") and not args.samples.is_dir():
         raise UsageError(f"{args.samples}: not a folder")
@@ -76,3 +78,55 @@ def render_table(console, scores, t) -> None:
         f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
         f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"
     )
+
+
+def cmd_evaluate_content(args, ui) -> int:
+    """Keywords alone, then keywords + meaning, on the labelled answers."""
+    import json
+    from dataclasses import asdict
+
+    from voice_mock.banks import load_companies
+    from voice_mock.evaluation.content import evaluate_content, load_answers
+
+    answers = load_answers(args.answers)
+    if not answers:
+        raise VoiceMockError(f"{args.answers}: no [[answers]]")
+    store = store_of(args)
+    banks = banks_of(store)
+    questions = {q.id: q for b in banks.values() for q in b.questions}
+    companies = load_companies(extra_dirs=[store.data_dir / "companies"])
+    keywords = evaluate_content(answers, questions, companies)
+    matcher = load_meaning(store, banks, ui)
+    with ui.console.status(f"Judging {len(answers)} answers by meaning…"):
+        meaning = evaluate_content(answers, questions, companies, matcher) if matcher.available else None
+    if args.json:
+        out = {"answers": str(args.answers), "keywords": asdict(keywords),
+               "meaning": asdict(meaning) if meaning else None,
+               "meaning_unavailable": None if meaning else matcher.reason}
+        print(json.dumps(out, indent=2))
+        return 0
+    render_content(ui.console, keywords, meaning, args.answers)
+    if meaning is None:
+        ui.console.print(f"meaning model not available ({matcher.reason}): keyword rules only")
+    return 0
+
+
+def render_content(console, keywords, meaning, path) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Content agreement with the hand labels of {path.name}", header_style="bold")
+    for col in ("style", "split", "answers", "decisions", "keywords only", "keywords + meaning"):
+        table.add_column(col, justify="left" if col in ("style", "split") else "right")
+    with_meaning = {(g.style, g.split): g for g in (meaning.groups if meaning else [])}
+    for g in keywords.groups:
+        m = with_meaning.get((g.style, g.split))
+        table.add_row(g.style, g.split, str(g.answers), str(g.decisions), f"{g.agreement:.2f}",
+                      f"{m.agreement:.2f}" if m else "-")
+    console.print(table)
+    shown = meaning or keywords
+    if shown.misses:
+        console.print(f"[dim]Disagreements ({'with meaning' if meaning else 'keywords only'}):[/]")
+        for d in shown.misses:
+            verdict = "missed" if d.want else "wrongly found"
+            how = f" ({d.method} {d.score:.2f})" if d.method and d.score is not None else ""
+            console.print(f"[dim]  {d.answer}: {d.kind} {d.cue} {verdict}{how}[/]")

@@ -10,7 +10,8 @@ from pathlib import Path
 from voice_mock.errors import UsageError, VoiceMockError
 
 from .common import (
-    SAMPLES_DIR, answer_of, bank_id, banks_of, company_of, load_session_ref, load_transcriber, store_of, user_config,
+    SAMPLES_DIR, answer_of, bank_id, banks_of, company_of, load_meaning, load_session_ref, load_transcriber, store_of,
+    user_config,
     warn,
 )
 
@@ -113,7 +114,8 @@ def cmd_demo(args) -> int:
     records = run_interview(questions, InterviewContext(
         answers=answers, voice=SpeakerChain(args.voice, warn=warn), player=NullPlayer(), transcriber=transcriber,
         vad=StreamingVad(), ui=ui, session_dir=session_dir, mode="demo", bank="samples", company=company,
-        settings=settings, analysis_config=config.analysis))
+        settings=settings, analysis_config=config.analysis,
+        meaning=load_meaning(store, banks_of(store), background=True)))
     with ui.working("Writing the HTML report"):
         report = write_report(session_dir)
     ui.summary(records, session_dir, report)
@@ -151,7 +153,7 @@ def cmd_practice(args) -> int:
         answers=answers, voice=SpeakerChain(args.voice, warn=warn), player=player or NullPlayer(),
         transcriber=transcriber, vad=StreamingVad(), ui=ui, session_dir=session_dir, mode="practice",
         bank=bank_id(args) or "mixed", company=company, settings=settings, lines=LineListener(),
-        analysis_config=config.analysis)
+        analysis_config=config.analysis, meaning=load_meaning(store, banks_of(store), background=True))
     with mic:
         records = run_interview(questions, ctx)
     with ui.working("Writing the HTML report"):

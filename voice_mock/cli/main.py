@@ -13,7 +13,7 @@ from pathlib import Path
 from voice_mock import __version__, interrupts
 from voice_mock.errors import VoiceMockError
 
-from .common import REAL_DIR, SAMPLES_DIR
+from .common import CONTENT_ANSWERS, REAL_DIR, SAMPLES_DIR
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="part of the real set (heldout: never used for tuning, docs/feedback.md)")
     p.add_argument("--model", help="faster-whisper model folder or name")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--content", action="store_true",
+                   help="instead: talking points and red flags against hand-labelled typed answers "
+                        "(keywords alone and with the meaning model)")
+    p.add_argument("--answers", type=Path, default=CONTENT_ANSWERS,
+                   help="with --content: the labelled answers (TOML; default: the bundled set)")
     _common(p)
 
     p = sub.add_parser("replay", help="show a saved session (`latest` for the last one)")

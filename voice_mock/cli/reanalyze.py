@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from .common import banks_of, companies_of
+from .common import banks_of, companies_of, load_meaning
 
 
 def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
@@ -29,6 +29,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
     from voice_mock.review.session import ANALYSED, is_interrupted, read_json
 
     banks = banks_of(store)  # the installed and the user's banks, no --bank
+    meaning = load_meaning(store, banks, background=True)  # content by meaning (voice_mock/meaning)
     company = None
     if session.get("company"):
         try:
@@ -57,7 +58,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
         else:
             if not isinstance(a.get("transcript"), dict):
                 continue
-            analysis = _from_transcript(a, question, company, ui)
+            analysis = _from_transcript(a, question, company, ui, meaning)
         new = analysis.feedback.to_dict()
         old = a.get("feedback")
         kept = replace_keeping(folder / "feedback.json", json_bytes(new), folder / f"feedback-{stamp}.json")
@@ -94,7 +95,7 @@ def _question(banks, a: dict, ui):
         return Question(id=a["question_id"], text=a.get("question") or "", bank=a.get("bank") or "")
 
 
-def _from_transcript(a: dict, question, company, ui):
+def _from_transcript(a: dict, question, company, ui, meaning=None):
     from voice_mock.interview.pipeline import (
         analyze_measured, prosody_from_dict, speech_from_dict, steady_from_dict, words_from_dict,
     )
@@ -110,7 +111,8 @@ def _from_transcript(a: dict, question, company, ui):
         if (steady is None or prosody is None) and (a["dir"] / "answer.wav").is_file():
             # A session saved before held sounds or pitch were measured: measure them now.
             steady, prosody = _measure_missing(a["dir"] / "answer.wav", speech, steady, prosody)
-        return analyze_measured(words, speech, duration, question, company, latency, steady=steady, prosody=prosody)
+        return analyze_measured(words, speech, duration, question, company, latency, steady=steady, prosody=prosody,
+                                meaning=meaning)
 
 
 def _measure_missing(path, speech, steady, prosody):

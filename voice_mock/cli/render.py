@@ -161,7 +161,10 @@ def _items(console: Console, rows, indent: int = 4) -> None:
 
 def _evidence(item: dict) -> str:
     words = [e.get("text", "") for e in item.get("evidence", []) if e.get("text")]
-    return ", ".join(f'"{w}"' for w in words[:3])
+    said = ", ".join(f'"{w}"' for w in words[:3])
+    if item.get("method") == "meaning" and item.get("score") is not None:
+        said += f" (by meaning, {item['score']:.2f})"  # no keyword: the sentence and how close it came
+    return said
 
 
 def _delivery_line(fb: dict) -> str:
@@ -240,5 +243,8 @@ def render_feedback(console: Console, fb: dict) -> None:
         console.print(Padding(marked_transcript(fb), (0, 0, 0, 4)))
     measured = fb.get("measured") if isinstance(fb.get("measured"), dict) else {}
     notes = [n for n in measured.get("not_measured", []) if not str(n.get("item", "")).startswith("scores.")]
+    for n in notes:  # content matched by keywords only: said for typed answers too
+        if n.get("item") == "meaning" and not fb.get("pacing", {}).get("duration_s"):
+            console.print(f"  [dim]· {n.get('reason')}[/]")
     if notes and fb.get("pacing", {}).get("duration_s"):
         _items(console, [("[dim]·[/]", Text(f"Not measured ({n.get('item')}): {n.get('reason')}", style="dim")) for n in notes], indent=2)

@@ -110,6 +110,7 @@ class InterviewContext:
     settings: LoopSettings = field(default_factory=LoopSettings)
     lines: LineListener | None = None
     analysis_config: object = None  # AnalysisConfig; None: the defaults
+    meaning: object = None  # content by meaning (voice_mock.meaning.MeaningMatcher); None: keywords only
 
 
 class AnswerCutOff(VoiceMockError):
@@ -178,7 +179,7 @@ def _analyse(ctx, index, question, folder, recording, streamer, session, entry) 
         timings["transcript_s"] = time.perf_counter() - clock
         analysis = analyze_audio(recording.audio, ctx.transcriber, question, ctx.company,
                                  response_latency_s=recording.first_speech_s, config=ctx.analysis_config, words=words,
-                                 vad_probabilities=recording.vad_probabilities)
+                                 vad_probabilities=recording.vad_probabilities, meaning=ctx.meaning)
         timings["analysis_s"] = time.perf_counter() - clock - timings["transcript_s"]
     feedback = analysis.feedback.to_dict()
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())

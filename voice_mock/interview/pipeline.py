@@ -74,12 +74,14 @@ def analyze_measured(
     config=None,
     steady: list[Interval] | None = None,
     prosody: PitchTrack | None = None,
+    meaning=None,
 ) -> AnswerAnalysis:
+    """`meaning`: the sentence-meaning scorer (voice_mock.meaning), or None."""
     from voice_mock.analysis import analyze
 
     feedback = analyze(
         words, speech, duration_s, question=question, company=company,
-        response_latency_s=response_latency_s, config=config, steady=steady, prosody=prosody,
+        response_latency_s=response_latency_s, config=config, steady=steady, prosody=prosody, meaning=meaning,
     )
     return AnswerAnalysis(words, speech, duration_s, feedback, steady, prosody)
 
@@ -93,6 +95,7 @@ def analyze_audio(
     config=None,
     words: list[Word] | None = None,
     vad_probabilities: list[float] | None = None,
+    meaning=None,
 ) -> AnswerAnalysis:
     """`words`, when given, are a transcription already made (e.g. while
     recording); `vad_probabilities`, the recorder's per-frame speech
@@ -113,5 +116,5 @@ def analyze_audio(
         # The recording starts when the question ends, so the first speech is the latency.
         response_latency_s = speech[0].start
     return analyze_measured(
-        words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config, steady, prosody
+        words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config, steady, prosody, meaning
     )

@@ -1,0 +1,42 @@
+"""Rebuild what voice_mock/meaning ships for the bundled banks, so a fresh
+install embeds and fits nothing before its first answer:
+
+- bundled-vectors.npz: the sentence vectors of every cue's examples and near
+  misses (bank + voice_mock/meaning/paraphrases.toml), float16, ~0.9 MB;
+- bundled-classifiers.npz: each cue's fitted classifier, keyed by its
+  examples and near misses (a cue edited later is refitted at run time).
+
+Run after editing examples, near misses or paraphrases (a few minutes):
+
+    .venv/bin/python scripts/meaning_vectors.py
+"""
+
+import sys
+
+import numpy as np
+
+from voice_mock.banks.catalog import load_banks
+from voice_mock.meaning.matcher import MeaningMatcher
+from voice_mock.meaning.store import BUNDLED, BUNDLED_CLASSIFIERS, write, write_classifiers
+
+
+def main() -> None:
+    questions = [q for b in load_banks().values() for q in b.questions]
+    matcher = MeaningMatcher(questions, cache_dir=None)
+    texts = matcher.training_texts()
+    matcher.encoder.load()
+    vectors = dict(zip(texts, matcher.encoder.encode(texts)))
+    write(BUNDLED, matcher.encoder.model_id, vectors, np.float16)
+    print(f"{len(texts)} sentences -> {BUNDLED} ({BUNDLED.stat().st_size / 1e6:.1f} MB)")
+    matcher.load()  # reads the vectors just written, as an install will
+    keys = [k for k in matcher.cue_keys() if matcher._examples[k][0]]
+    fitted = {}
+    for i, key in enumerate(keys, 1):
+        fitted[matcher.key_of(key)] = matcher.fit(key)
+        print(f"\rfitted {i}/{len(keys)}", end="", file=sys.stderr)
+    write_classifiers(BUNDLED_CLASSIFIERS, matcher.encoder.model_id, fitted)
+    print(f"\n{len(fitted)} classifiers -> {BUNDLED_CLASSIFIERS} ({BUNDLED_CLASSIFIERS.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""`MeaningMatcher`: the analysis's `CueScorer` (voice_mock.analysis.meaning)
+on the sentence model. Loaded in the background like the speech model; when
+the model cannot be loaded it says so (`available`, `reason`) and the
+analysis falls back to keywords with one line of feedback.
+
+The training sentences (every cue's examples and near misses in the loaded
+banks, plus paraphrases.toml) are embedded once and cached in the data dir
+(`meaning/vectors.npz`, keyed by the model file), so only new or changed
+bank sentences are embedded on later runs. The bundled banks' cues ship
+their classifiers fitted (`bundled-classifiers.npz`, keyed by the cue's
+examples and near misses); any other cue's is fitted the first time it is
+asked for and kept for the session.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import tomllib
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .classifier import fit_logistic, probabilities, training_set
+from .encoder import DIM, ModelError, SentenceEncoder
+from .store import BUNDLED_CLASSIFIERS, VectorStore, classifier_key, read_classifiers
+
+log = logging.getLogger("voice_mock")
+PARAPHRASES = Path(__file__).resolve().parent / "paraphrases.toml"
+MAX_CACHED_TEXTS = 512  # answer sentences kept encoded (a replay re-asks the same)
+
+
+def load_paraphrases(path: Path = PARAPHRASES) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """{(question id, cue id): {"examples": [...], "near_misses": [...]}}"""
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    return {(q, c): {k: list(v) for k, v in entry.items()} for q, cues in data.items() for c, entry in cues.items()}
+
+
+class MeaningMatcher:
+    def __init__(self, questions: Iterable, cache_dir: Path | None = None,
+                 encoder: SentenceEncoder | None = None, paraphrases: Path = PARAPHRASES) -> None:
+        self.questions = list(questions)
+        self.cache_dir = cache_dir
+        self.encoder = encoder or SentenceEncoder()
+        self.paraphrases_path = paraphrases
+        self._available = False
+        self._reason = ""
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._examples: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        self._pool_keys: list[tuple[str, str]] = []
+        self._pool: np.ndarray = np.zeros((0, DIM), np.float32)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._classifiers: dict[tuple[str, str], np.ndarray | None] = {}
+        self._fitted: dict[str, np.ndarray] = {}
+        self._answers: dict[str, np.ndarray] = {}
+
+    # --- loading --------------------------------------------------------
+
+    @property
+    def available(self) -> bool:
+        """Whether the model is loaded (waits for a load in progress)."""
+        self.load()
+        return self._available
+
+    @property
+    def reason(self) -> str:
+        self.load()
+        return self._reason
+
+    def load(self) -> "MeaningMatcher":
+        """Load the model and the training vectors; never raises for a missing
+        model (see `available` and `reason`)."""
+        with self._lock:
+            if not self._loaded:
+                try:
+                    self._load()
+                    self._available, self._reason = True, ""
+                except ModelError as exc:
+                    self._available, self._reason = False, str(exc)
+                self._loaded = True
+        return self
+
+    def warm_up(self) -> None:
+        self.load()
+        if self._available:
+            self._encode_answer(["warming up"])
+
+    def training_texts(self) -> list[str]:
+        """Every cue's examples and near misses (bank + paraphrases.toml)."""
+        if not self._examples:
+            extra = load_paraphrases(self.paraphrases_path)
+            for q in self.questions:
+                for cue in (*q.talking_points, *q.red_flags):
+                    more = extra.get((q.id, cue.id), {})
+                    pos = [*getattr(cue, "examples", ()), *more.get("examples", [])]
+                    neg = [*getattr(cue, "counter_examples", ()), *more.get("near_misses", [])]
+                    self._examples[(q.id, cue.id)] = (pos, neg)
+        return sorted({t for pos, neg in self._examples.values() for t in (*pos, *neg)})
+
+    def _load(self) -> None:
+        texts = self.training_texts()
+        self.encoder.load()
+        store = VectorStore(self.cache_dir, self.encoder.model_id)
+        self._vectors = store.vectors(texts, self.encoder.encode)
+        keys, rows = [], []
+        for key, (pos, _neg) in self._examples.items():
+            for t in pos:
+                keys.append(key)
+                rows.append(self._vectors[t])
+        self._pool_keys = keys
+        self._pool = np.array(rows, np.float32).reshape(-1, DIM)
+        self._fitted = read_classifiers(BUNDLED_CLASSIFIERS, self.encoder.model_id)
+
+    # --- the CueScorer protocol -----------------------------------------
+
+    def scores(self, question, cue, company, texts: Sequence[str]) -> Sequence[float] | None:
+        if not self.available or cue.company:
+            return None  # company-judged cues: the profile's terms (keywords) only, for now
+        theta = self._classifier(question.id, cue.id)
+        if theta is None:
+            return None
+        return [float(p) for p in probabilities(theta, self._encode_answer(list(texts)))]
+
+    def _classifier(self, question_id: str, cue_id: str) -> np.ndarray | None:
+        key = (question_id, cue_id)
+        if key not in self._classifiers:
+            pos, neg = self._examples.get(key, ([], []))
+            fitted = self._fitted.get(classifier_key(self.encoder.model_id, pos, neg))
+            if not pos:
+                self._classifiers[key] = None
+            elif fitted is not None:  # the bundled banks' cues ship fitted
+                self._classifiers[key] = fitted
+            else:
+                self._classifiers[key] = self.fit(key)
+        return self._classifiers[key]
+
+    def fit(self, key: tuple[str, str]) -> np.ndarray:
+        """The cue's classifier on its examples, near misses and the other
+        cues' examples (~0.1-0.7 s on 2 cores)."""
+        pos, neg = self._examples[key]
+        P = np.array([self._vectors[t] for t in pos])
+        N = np.array([self._vectors[t] for t in neg]).reshape(-1, DIM)
+        mask = np.array([k != key for k in self._pool_keys], bool)
+        X, y, w = training_set(P, N, self._pool[mask])
+        return fit_logistic(X, y, w)
+
+    def cue_keys(self) -> list[tuple[str, str]]:
+        self.training_texts()
+        return list(self._examples)
+
+    def key_of(self, key: tuple[str, str]) -> str:
+        pos, neg = self._examples[key]
+        return classifier_key(self.encoder.model_id, pos, neg)
+
+    def _encode_answer(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._answers]
+        if missing:
+            for t, v in zip(missing, self.encoder.encode(missing)):
+                self._answers[t] = v
+            while len(self._answers) > MAX_CACHED_TEXTS:
+                self._answers.pop(next(iter(self._answers)))
+        return np.array([self._answers[t] for t in texts]).reshape(-1, DIM)
+
+
+def background_matcher(questions: Iterable, cache_dir: Path | None) -> MeaningMatcher:
+    """A matcher loading in a daemon thread (while the first question is
+    spoken); `scores` waits for the load when asked before it is done."""
+    matcher = MeaningMatcher(questions, cache_dir)
+    threading.Thread(target=_warm_quietly, args=(matcher,), daemon=True, name="meaning-warm-up").start()
+    return matcher
+
+
+def _warm_quietly(matcher: MeaningMatcher) -> None:
+    try:
+        matcher.warm_up()
+    except Exception:  # pragma: no cover - a bug, not a missing model
+        log.debug("meaning model warm-up failed", exc_info=True)
