@@ -129,9 +129,15 @@ def test_demo_end_to_end_then_replay_and_report(tmp_path):
         for name in ("question.wav", "answer.wav", "transcript.json", "feedback.json"):
             assert (folder / name).is_file(), f"{folder.name}/{name}"
     assert (sessions[0] / "report.html").is_file()
+    # Each bundled sample's timeline draws its pitch contour (saved in transcript.json).
+    html = (sessions[0] / "report.html").read_text()
+    assert html.count("pitch (median") == 3 and html.count("stroke='#8e44ad'") >= 3
+    assert all("prosody" in json.loads((sessions[0] / a["folder"] / "transcript.json").read_text())
+               for a in session["answers"])
     replay = run_cli("replay", sessions[0].name, env=env)
     assert replay.returncode == 0, replay.stderr
     assert "Question 3" in replay.stdout and "Transcript" in replay.stdout
+    assert replay.stdout.count("voice: pitch") == 3
 
 
 def test_banks_lists_everything_and_skips_a_broken_user_bank(tmp_path):
