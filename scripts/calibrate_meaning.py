@@ -1,0 +1,86 @@
+"""Calibrate the meaning thresholds on the banks (docs/meaning.md): every
+non-company cue's examples and near misses (bank + paraphrases.toml), each
+left out of its cue's classifier in turn and scored through the analysis's
+own units and guards; prints recall on examples and the share of near misses
+triggering, per threshold, for talking points and red flags. The chosen
+threshold is the lowest at which at most 10% of near misses trigger.
+
+    flock /tmp/vm-cpu.lock .venv/bin/python scripts/calibrate_meaning.py   (several minutes)
+"""
+
+import sys
+
+import numpy as np
+
+from voice_mock.analysis.answer import Answer
+from voice_mock.analysis.meaning import best_hit, units
+from voice_mock.analysis.words import lexical_tokens, words_from_text
+from voice_mock.banks.catalog import load_banks
+from voice_mock.meaning.classifier import probabilities
+from voice_mock.meaning.matcher import MeaningMatcher
+
+MAX_NEAR_MISS = 0.10
+
+
+class LeftOut:
+    """Scores with one classifier fitted without the sentence being scored."""
+
+    available, reason = True, ""
+
+    def __init__(self, matcher, theta):
+        self.matcher, self.theta = matcher, theta
+
+    def scores(self, question, cue, company, texts):
+        return list(probabilities(self.theta, self.matcher._encode_answer(list(texts))))
+
+
+def score_left_out(matcher, q, cue, text, which):
+    key = (q.id, cue.id)
+    pos, neg = matcher._examples[key]
+    matcher._examples[key] = ([t for t in pos if t != text], neg) if which == "pos" else (pos, [t for t in neg if t != text])
+    try:
+        if not matcher._examples[key][0]:
+            return None
+        theta = matcher.fit(key)
+    finally:
+        matcher._examples[key] = (pos, neg)
+    kept = words_from_text(text.split())
+    answer = Answer(kept, lexical_tokens(kept))
+    hit = best_hit(answer, units(answer), LeftOut(matcher, theta), q, cue, None)
+    return hit.score if hit else 0.0
+
+
+def main() -> None:
+    questions = [q for b in load_banks().values() for q in b.questions]
+    matcher = MeaningMatcher(questions, None).load()
+    got = {"point": ([], []), "flag": ([], [])}
+    for n, q in enumerate(questions, 1):
+        for kind, cues in (("point", q.talking_points), ("flag", q.red_flags)):
+            for cue in cues:
+                if cue.company:
+                    continue
+                pos, neg = matcher._examples[(q.id, cue.id)]
+                for t in pos:
+                    s = score_left_out(matcher, q, cue, t, "pos")
+                    if s is not None:
+                        got[kind][0].append(s)
+                for t in neg:
+                    s = score_left_out(matcher, q, cue, t, "neg")
+                    if s is not None:
+                        got[kind][1].append(s)
+        print(f"\r{n}/{len(questions)} questions", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    for kind, (p, m) in got.items():
+        p, m = np.array(p), np.array(m)
+        print(f"{kind}s: {len(p)} examples, {len(m)} near misses")
+        chosen = None
+        for thr in np.arange(0.10, 0.91, 0.05):
+            fp = float(np.mean(m >= thr))
+            if chosen is None and fp <= MAX_NEAR_MISS:
+                chosen = thr
+            print(f"  {thr:.2f}: recall {np.mean(p >= thr):.2f}, near misses {fp:.2f}")
+        print(f"  chosen: {chosen:.2f}")
+
+
+if __name__ == "__main__":
+    main()
