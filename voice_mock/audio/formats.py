@@ -68,10 +68,7 @@ def decode_audio_bytes(data: bytes) -> np.ndarray:
 def _decode(source) -> np.ndarray:
     """`source()` gives a path or a fresh file object for each decoder tried."""
     try:
-        import soundfile
-
-        data, rate = soundfile.read(source(), dtype="float32", always_2d=False)
-        return to_mono_16k(data, rate)
+        return read_soundfile(source())
     except Exception:
         pass
     try:
@@ -80,6 +77,78 @@ def _decode(source) -> np.ndarray:
         return np.asarray(decode_audio(source(), sampling_rate=SAMPLE_RATE), dtype=np.float32)
     except Exception as exc:  # PyAV raises many types; all mean "not audio"
         raise AudioError(f"not a readable audio file ({type(exc).__name__})") from None
+
+
+READ_FRAMES = 1 << 16  # frames decoded at a time: ~1.4 s at 48 kHz
+
+
+class Resampler:
+    """`to_mono_16k` block by block: the same samples as over the whole file
+    (linear interpolation at the same positions), with only one block in
+    memory. Push mono blocks in order, then `finish()` for the tail."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.step = rate / SAMPLE_RATE
+        self.n_in = 0  # input samples pushed
+        self.n_out = 0  # output samples produced
+        self._last = np.float32(0.0)  # the previous block's last sample
+
+    def push(self, mono: np.ndarray) -> np.ndarray:
+        mono = np.asarray(mono, dtype=np.float32)
+        if self.rate == SAMPLE_RATE or not len(mono):
+            self.n_in += len(mono)
+            self.n_out += len(mono) if self.rate == SAMPLE_RATE else 0
+            return mono
+        if self.n_in:  # interpolate across the joint with the previous block
+            xs, base = np.concatenate([[self._last], mono]), self.n_in - 1
+        else:
+            xs, base = mono, 0
+        last = self.n_in + len(mono) - 1  # index of the newest input sample
+        t = np.arange(self.n_out, int(np.floor(last / self.step)) + 1) * self.step
+        t = t[t <= last]
+        out = np.interp(t, np.arange(base, base + len(xs)), xs).astype(np.float32)
+        self.n_in += len(mono)
+        self.n_out += len(out)
+        self._last = mono[-1]
+        return out
+
+    def finish(self) -> int:
+        """How many outputs the whole-file conversion has beyond those pushed
+        out so far: positive, the tail to add (np.interp holds the last sample
+        past the end, see `tail`); negative, the surplus to drop (its rounding
+        of the length)."""
+        if self.rate == SAMPLE_RATE or not self.n_in:
+            return 0
+        return int(round(self.n_in * SAMPLE_RATE / self.rate)) - self.n_out
+
+    def tail(self, count: int) -> np.ndarray:
+        return np.full(max(count, 0), self._last, dtype=np.float32)
+
+
+def read_soundfile(path) -> np.ndarray:
+    """A file libsndfile reads, decoded and converted block by block into
+    the internal format: a 30-minute 48 kHz stereo file never sits in memory
+    whole (only its 16 kHz mono result, 4 bytes a sample)."""
+    import soundfile
+
+    with soundfile.SoundFile(str(path) if isinstance(path, (str, Path)) else path) as f:
+        resampler = Resampler(f.samplerate)
+        out = np.empty(int(round(max(f.frames, 0) * SAMPLE_RATE / f.samplerate)) + 1, dtype=np.float32)
+        n = 0
+        for block in f.blocks(blocksize=READ_FRAMES, dtype="float32", always_2d=True):
+            part = resampler.push(block.mean(axis=1) if block.shape[1] > 1 else block[:, 0])
+            if n + len(part) > len(out):  # the header undercounted
+                out = np.resize(out, max(2 * len(out), n + len(part)))
+            out[n : n + len(part)] = part
+            n += len(part)
+        more = resampler.finish()
+        if n + more > len(out):
+            out = np.resize(out, n + more)
+        out[n : n + max(more, 0)] = resampler.tail(more)
+        n += more
+    # A copy only when most of the buffer would be wasted (a header that overcounted).
+    return out[:n].copy() if n < len(out) // 2 else out[:n]
 
 
 def float_to_int16(block: np.ndarray) -> np.ndarray:

@@ -53,9 +53,13 @@ def cmd_analyze(args) -> int:
         transcriber = WhisperTranscriber(WhisperSettings(model=args.model))
         with ui.working(f"Loading the speech model ({transcriber.name})"):
             transcriber.load()
-        with ui.working(f"Transcribing {len(audio) / 16000:.0f} s of audio"):
+        total_s = len(audio) / 16000
+        with ui.console.status(f"Transcribing {_clock(total_s)} of audio…", spinner="dots") as status:
+            def progress(done_s: float) -> None:  # long files go in windows (interview/pipeline.py)
+                status.update(f"Transcribing: {_clock(done_s)} of {_clock(total_s)} done ({done_s / total_s:.0%})…")
+
             feedback = analyze_audio(audio, transcriber, question, company, config=config.analysis,
-                                    meaning=meaning).feedback.to_dict()
+                                     meaning=meaning, on_progress=progress).feedback.to_dict()
     if args.json:
         from .terminal import json_text
 
@@ -63,3 +67,7 @@ def cmd_analyze(args) -> int:
     else:
         render_feedback(ui.console, feedback)
     return 0
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"

@@ -7,6 +7,7 @@ analysis; `practice`, `demo`, `analyze` and the evaluation all go through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -14,7 +15,13 @@ from voice_mock.speech.acoustics import steady_voiced
 from voice_mock.speech.prosody import pitch_track
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Company, Interval, PitchTrack, Question, Word
-from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals
+from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals, speech_probabilities
+from voice_mock.speech.streaming import transcribe_in_windows
+
+# Longer recordings are transcribed in windows cut at pauses (analyze_audio).
+# Every sample answer (up to 2 minutes) and every practice answer within the
+# default limit is shorter, and keeps the one-pass transcription it was tuned on.
+WINDOWED_FROM_S = 200.0
 
 
 @dataclass
@@ -96,16 +103,30 @@ def analyze_audio(
     words: list[Word] | None = None,
     vad_probabilities: list[float] | None = None,
     meaning=None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> AnswerAnalysis:
     """`words`, when given, are a transcription already made (e.g. while
     recording); `vad_probabilities`, the recorder's per-frame speech
-    probabilities, spare running the VAD over the whole answer again."""
-    if words is None:
-        words = transcriber.transcribe(audio)
+    probabilities, spare running the VAD over the whole answer again.
+
+    A recording longer than WINDOWED_FROM_S is transcribed in windows cut at
+    pauses, as while recording (speech.streaming.transcribe_in_windows):
+    memory stays bounded and no speech is lost to drifting timestamps.
+    `on_progress(seconds transcribed)` is called as the windows are done."""
+    duration_s = len(audio) / SAMPLE_RATE
+    windowed = words is None and duration_s > WINDOWED_FROM_S
     if vad_probabilities is not None:
         speech = intervals_from_probabilities(vad_probabilities)
+    elif windowed:  # one VAD pass serves the windows and the pauses
+        vad_probabilities = speech_probabilities(audio)
+        speech = [Interval(iv.start, min(iv.end, round(duration_s, 3)))
+                  for iv in intervals_from_probabilities(vad_probabilities)]
     else:
         speech = speech_intervals(audio)
+    if windowed:
+        words = transcribe_in_windows(audio, vad_probabilities, transcriber, on_segment=on_progress)
+    elif words is None:
+        words = transcriber.transcribe(audio)
     # Held "um"/"uh" Whisper left out or folded into a word; ~0.1 s per
     # 2 minutes of audio on 2 cores, paid after the answer ends.
     steady = steady_voiced(audio, speech)

@@ -79,7 +79,7 @@ def pitch_track(
     pitch is tracked only there; frames elsewhere are unvoiced. The level
     covers every frame."""
     s = settings or ProsodySettings()
-    audio = np.asarray(audio, dtype=np.float64).reshape(-1)
+    audio = np.asarray(audio).reshape(-1)  # no float64 copy of the whole answer (230 MB for 30 minutes)
     hop = s.time_step_s
     n = int((len(audio) / rate - hop / 2) // hop) if len(audio) >= MIN_SAMPLES_S * rate else 0
     if n <= 0:
@@ -92,7 +92,7 @@ def pitch_track(
             a, b = int(start * rate), int(end * rate)
             if b - a < MIN_SAMPLES_S * rate:
                 continue
-            xs, values = _praat_pitch(audio[a:b], rate, s)
+            xs, values = _praat_pitch(audio[a:b].astype(np.float64), rate, s)
             if not len(xs):
                 continue
             # Praat centres its frames in the segment: take for each frame of
@@ -155,12 +155,20 @@ def _praat_pitch(audio: np.ndarray, rate: int, s: ProsodySettings) -> tuple[np.n
     return np.asarray(pitch.xs()), np.asarray(pitch.selected_array["frequency"])
 
 
+LEVEL_CHUNK = 4096  # frames per pass (~80 s at 20 ms): memory stays bounded on long recordings
+
+
 def frame_levels(audio: np.ndarray, times: np.ndarray, rate: int, window_s: float) -> np.ndarray:
-    """RMS level (dBFS, floored at -100) of `window_s` around each time."""
-    energy = np.concatenate([[0.0], np.cumsum(np.square(audio, dtype=np.float64))])
+    """RMS level (dBFS, floored at -100) of `window_s` around each time.
+    Running sums of squares over one chunk of frames at a time."""
     half = int(round(window_s * rate / 2))
     centre = np.round(np.asarray(times) * rate).astype(np.int64)
     lo = np.clip(centre - half, 0, len(audio))
     hi = np.clip(centre + half, 0, len(audio))
-    mean = (energy[hi] - energy[lo]) / np.maximum(hi - lo, 1)
+    mean = np.empty(len(centre))
+    for first in range(0, len(centre), LEVEL_CHUNK):
+        l, h = lo[first : first + LEVEL_CHUNK], hi[first : first + LEVEL_CHUNK]
+        a, b = int(l.min()), int(h.max())
+        energy = np.concatenate([[0.0], np.cumsum(np.square(audio[a:b], dtype=np.float64))])
+        mean[first : first + len(l)] = (energy[h - a] - energy[l - a]) / np.maximum(h - l, 1)
     return 10 * np.log10(np.maximum(mean, 1e-10))

@@ -15,10 +15,13 @@ and only the analysis is left.
 
 from __future__ import annotations
 
+import bisect
 import logging
+import math
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 
@@ -57,10 +60,13 @@ class Segment:
 
 
 class SegmentingTranscriber:
-    def __init__(self, transcriber, settings: SegmentSettings | None = None) -> None:
+    def __init__(self, transcriber, settings: SegmentSettings | None = None,
+                 on_segment: Callable[[float], None] | None = None) -> None:
         self.transcriber = transcriber
         self.settings = settings or SegmentSettings()
+        self.on_segment = on_segment  # called from the worker with the end (s) of each segment transcribed
         self._chunks: list[np.ndarray] = []
+        self._offsets: list[int] = []  # the first sample of each chunk
         self._n = 0  # samples received
         self._frames = 0  # VAD frames received
         self._seg_start = 0
@@ -83,11 +89,12 @@ class SegmentingTranscriber:
 
     # -- called from the recording thread ----------------------------------
     def push(self, block: np.ndarray, probabilities: list[float]) -> None:
+        self._offsets.append(self._n)
         self._chunks.append(np.asarray(block, dtype=np.float32))
         self._n += len(block)
         s = self.settings
         pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
-        guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME))
+        guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME)) if math.isfinite(s.end_guess_s) else -1
         for p in probabilities:
             self._frames += 1
             if p >= s.threshold:
@@ -196,13 +203,47 @@ class SegmentingTranscriber:
                 else:
                     with self._lock:
                         self._words.extend(words)
+                    if self.on_segment is not None:
+                        self.on_segment(segment.end / SAMPLE_RATE)
             except Exception as exc:  # any fault: fall back to one-shot in finish()
                 self.failed = exc
 
     def _slice(self, segment: Segment) -> np.ndarray:
-        # The recording thread only appends; a snapshot of the list is safe.
-        chunks = list(self._chunks)
-        audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        """The segment's audio, joined from the chunks it spans only (not the
+        whole answer: on a long recording that copy grew with every segment).
+        The recording thread only appends; snapshots of the lists are safe."""
+        n = min(len(self._chunks), len(self._offsets))
+        offsets, chunks = self._offsets[:n], self._chunks[:n]
         start, end = segment.span_to_transcribe()
-        return audio[start:end]
+        first = max(bisect.bisect_right(offsets, start) - 1, 0)
+        last = bisect.bisect_left(offsets, end)
+        if last <= first:
+            return np.zeros(0, dtype=np.float32)
+        audio = np.concatenate(chunks[first:last])
+        return audio[start - offsets[first] : end - offsets[first]]
+
+
+def transcribe_in_windows(
+    audio: np.ndarray,
+    probabilities,
+    transcriber,
+    on_segment: Callable[[float], None] | None = None,
+    settings: SegmentSettings | None = None,
+) -> list[Word]:
+    """A whole recording transcribed as an answer is while it is recorded:
+    in windows of 8-25 s cut in pauses, each decoded on its own.
+
+    For long files: one faster-whisper pass over 30 minutes holds features
+    for all of it (GBs) and its word timestamps drift from window to window.
+    `probabilities`: one VAD speech probability per 512-sample frame
+    (audio.vad.speech_probabilities). No guessing at the end: the whole
+    recording is there. `on_segment(seconds done)` reports progress."""
+    settings = replace(settings or SegmentSettings(), end_guess_s=math.inf)
+    segmenter = SegmentingTranscriber(transcriber, settings, on_segment=on_segment)
+    try:
+        for i in range(0, len(audio), FRAME):
+            segmenter.push(audio[i : i + FRAME], probabilities[i // FRAME : i // FRAME + 1])
+        return segmenter.finish()
+    finally:
+        segmenter.close()
 
