@@ -16,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   PACKAGES="$PACKAGES chromium"  # the HTML report opened in a real browser
   PACKAGES="$PACKAGES strace util-linux"  # the no-network test: strace inside `unshare -n`
   EXTRAS="$EXTRAS,cluster"       # Ray, for the tests of `batch --engine ray`
+  EXTRAS="$EXTRAS,base"          # Whisper base, for the tests of `--model base`
 fi
 missing=""
 for p in $PACKAGES; do

@@ -32,6 +32,7 @@ from .meaning import CueScorer
 from .feedback import SCHEMA_VERSION, Feedback, FeedbackWord, Finding, Measured, Note, Pacing
 from .findings import content_findings, hesitation_findings, pacing_findings, rank
 from .hesitation import measure_hesitation, silent_pauses
+from .lengthening import lengthened_words
 from .intervals import IntervalIndex
 from .pacing import measure_pacing
 from .scoring import score
@@ -68,6 +69,7 @@ def analyze(
     hesitation = measure_hesitation(
         kept, tokens, silent if span else None, cfg.fillers, cfg.pauses, minutes, pacing.measured
     )
+    hesitation.lengthened_words = lengthened_words(kept, steady)
     content, missing = analyze_content(kept, tokens, question, company, cfg.content, meaning)
     measured = _audio_notes(aligned, pacing, response_latency_s, cfg)
     measured.not_measured += missing

@@ -128,9 +128,17 @@ class AlignmentConfig:
     confidence_on_island: float = 0.9  # text says filler, audio has an island
     confidence_in_speech: float = 0.8  # filler with its own span inside speech
     confidence_zero_length: float = 0.6  # zero-length filler inside speech
-    confidence_audio_only_long: float = 0.5  # island >= min_guess_s, no word: "[um?]"
+    confidence_audio_only_long: float = 0.4  # island >= min_guess_s, no word: "[um?]"
     confidence_audio_only: float = 0.4  # short whole interval, no word: "[um?]"
-    confidence_steady: float = 0.7  # held voiced sound on the audio, no word: "[um?]"
+    # Held voiced sound on the audio with no word on it: "[um?]". Alone it is
+    # only listed (a possible filler): drawn-out words, laughter and breathy
+    # vowels are held voice too (measured on real speech, tests/data/real).
+    confidence_steady: float = 0.45
+    # ... counted when a second sign agrees: a word Whisper doubted had been
+    # stretched over it ("um, first" written "On first"), or a filler was
+    # written on the same island ("is, um, uh, um" written "is, um,").
+    confidence_given_back: float = 0.6
+    confidence_unclaimed_held: float = 0.6
     # A steady voiced stretch (voice_mock.speech.acoustics: voiced, spectrum
     # unchanged for >= 0.2 s) counts for an island when at least this share
     # of it lies inside the island: it may straddle a VAD or word edge.

@@ -124,6 +124,16 @@ class Restart:
 
 
 @dataclass
+class LengthenedWord:
+    """A word drawn out in hesitation: `held_s` of one sound held (analysis/lengthening.py)."""
+
+    text: str
+    start: float
+    end: float
+    held_s: float
+
+
+@dataclass
 class Cluster:
     start: float
     end: float
@@ -138,6 +148,7 @@ class Hesitation:
     pauses: list[Pause] = field(default_factory=list)
     repetitions: list[Repetition] = field(default_factory=list)
     restarts: list[Restart] = field(default_factory=list)
+    lengthened_words: list[LengthenedWord] = field(default_factory=list)  # listed, not counted
     clusters: list[Cluster] = field(default_factory=list)
     filled_pause_count: int = 0  # confident ones only (config.fillers.min_confidence)
     filled_pauses_per_min: float | None = None

@@ -171,8 +171,16 @@ def filled_pause_form(text: str, previous: str = "") -> str | None:
     """The normalised filled pause ("um") a written word is, or None.
 
     `previous` is the normalised word before it, to keep "to err" a verb.
+    A vowel-less sound written cut off ("mm-" before "Montreal") is the
+    onset of a word, reported as a restart, not a filled pause ("um-" is
+    still an "um"); "[laughter]"-like notes are not speech at all.
     """
-    core = text.strip().strip(".,;:!?\u2026\"'()[]-\u2013\u2014").lower()
+    bare = text.strip().rstrip(".,;:!?\u2026\"')]")
+    if bare[:1] in "[(*":
+        return None  # a note of a sound ("[laughter]", "(laughs)"): not speech
+    core = bare.strip("\"'()[]-\u2013\u2014").lower()
+    if bare[-1:] in "-\u2013\u2014" and not any(v in core for v in "aeiou"):
+        return None  # "mm-": the cut-off onset of a word ("mm- Montreal"), a restart
     if not _FILLED_PAUSE_RE.fullmatch(core):
         return None
     if core.startswith("er") and previous in _ERR_VERB_AFTER:

@@ -103,7 +103,7 @@ def load_transcriber(args, ui, background: bool = False):
 
     from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
-    t = WhisperTranscriber(WhisperSettings(model=args.model))
+    t = WhisperTranscriber(WhisperSettings(model=args.model, cache_dir=store_of(args).data_dir / "cache"))
     if background and args.model is None:
         from voice_mock import interrupts
 

