@@ -39,7 +39,7 @@ from voice_mock.interview.loop import InterviewContext, LoopSettings, run_interv
 from voice_mock.interview.pipeline import analyze_audio  # noqa: E402
 from voice_mock.audio.playback import NullPlayer  # noqa: E402
 from voice_mock.audio.sources import array_source  # noqa: E402
-from voice_mock.speech.transcriber import WhisperTranscriber  # noqa: E402
+from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber  # noqa: E402
 from voice_mock.speech.tts import SilentVoice  # noqa: E402
 from voice_mock.audio.vad import StreamingVad, speech_intervals  # noqa: E402
 
@@ -117,11 +117,12 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="feed audio as fast as possible (not real time)")
     parser.add_argument("--only", choices=[a[0].strip("~ s") for a in ANSWERS], action="append",
                         help="only answers of about this many seconds (repeatable)")
+    parser.add_argument("--model", help="tiny.en (default) or base, as --model of voice-mock")
     args = parser.parse_args()
     realtime = not args.fast
 
     banks = load_banks()
-    transcriber = WhisperTranscriber()
+    transcriber = WhisperTranscriber(WhisperSettings(model=args.model))
     start = time.perf_counter()
     transcriber.load()
     load_s = time.perf_counter() - start
@@ -167,7 +168,7 @@ def main() -> None:
               f"{r['one_shot_median_s']:11.2f}s {r['one_shot_worst_s']:5.2f}s {r['speedup']:5.1f}x {r['one_shot_rtf']:6.3f} "
               f"{r['end_silence_wait_s']:11.2f}s")
     print(f"\nmodel load {load_s:.2f} s · peak memory {peak_mb:.0f} MB · `voice-mock --help` {help_time():.3f} s"
-          f" · {'real time' if realtime else 'fast feed'} · {args.runs} runs")
+          f" · {'real time' if realtime else 'fast feed'} · {args.runs} runs · model {transcriber.name}")
     print(json.dumps({"rows": rows, "model_load_s": round(load_s, 2), "peak_mb": round(peak_mb)}))
 
 

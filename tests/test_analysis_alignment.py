@@ -195,8 +195,11 @@ def test_doubtful_word_stretched_over_a_held_um_gives_it_back():
     fb = analyze(before + [on] + after, speech, 4.0, steady=[Interval(1.82, 2.1)])
     (filler,) = fb.hesitation.filled_pauses
     assert (filler.start, filler.end) == (1.8, 2.1)
-    assert filler.source == "audio" and filler.confidence >= 0.5
-    assert fb.hesitation.filled_pause_count == 1
+    # Listed as possible, not counted: on real speech the held sound at the
+    # start of a doubted word was a word Whisper skipped ("but [who] cares"),
+    # or a drawn-out one, every time (tests/data/real, development part).
+    assert filler.source == "audio" and filler.confidence < 0.5
+    assert fb.hesitation.filled_pause_count == 0
     word = next(w for w in fb.words if w.text == "On")
     assert word.start == 2.1  # kept, after the filler: the text is Whisper's
 

@@ -24,14 +24,16 @@ def _fake_base(root, part1=b"AAAA", part2=b"BBB"):
 def test_base_parts_are_joined_once_into_the_cache(tmp_path, monkeypatch):
     _fake_base(tmp_path / "site")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    for name in models.BASE_PARTS:
-        sys.modules.pop(name, None)
+    for name in models.BASE_PARTS:  # the fakes, imported here, are forgotten after the test
+        monkeypatch.delitem(sys.modules, name, raising=False)
     folder = base_model_path(tmp_path / "cache")
     assert (folder / "model.bin").read_bytes() == b"AAAABBB"
     assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.bin", "tokenizer.json", "vocabulary.txt"]
     stamp = (folder / "model.bin").stat().st_mtime_ns
     assert base_model_path(tmp_path / "cache") == folder
     assert (folder / "model.bin").stat().st_mtime_ns == stamp  # not joined again
+    for name in models.BASE_PARTS:
+        sys.modules.pop(name, None)
 
 
 def test_base_missing_names_the_pip_extra(monkeypatch):

@@ -102,3 +102,16 @@ def test_guessed_end_is_thrown_away_when_the_person_goes_on(espeak_speech):
     assert len(words) == 1
     seg = streamer.segments[0]
     assert seg.start == 0 and seg.voiced_end / 16000 > len(espeak_speech) / 16000 + 1.6
+
+
+def test_whispered_answer_vad_never_heard_is_transcribed_whole():
+    from conftest import REPO
+
+    whispered = load_audio(REPO / "tests" / "data" / "real" / "audio" / "mfa_whisper.flac")
+    fake = FakeTranscriber()
+    streamer, words = stream(whispered, fake)
+    assert streamer.segments == [] and len(fake.calls) == 1 and len(words) == 1
+    assert fake.calls[0] >= len(whispered) - 512  # the whole answer (blocks of one VAD frame)
+    silent = FakeTranscriber()
+    stream(np.zeros(16000 * 3, dtype=np.float32), silent)
+    assert silent.calls == []

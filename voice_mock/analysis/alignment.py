@@ -102,7 +102,7 @@ def align(
             result.words.append(w)
     held_measured = steady is not None
     steady = [iv for iv in merge(steady or ()) if speech_index.overlapping(iv.start, iv.end)]
-    given_back = IntervalIndex(_uncover_absorbed_fillers(result.words, steady, speech_index, cfg))
+    _uncover_absorbed_fillers(result.words, steady, speech_index, cfg)
 
     covered = merge(Interval(w.start, w.end) for w in result.words)
     uncovered = subtract(speech_index.intervals, covered)
@@ -141,13 +141,9 @@ def align(
         else:
             spans = []
         for span in spans:
-            if held[k]:
-                # Held voice alone is also a drawn-out word, laughter or a
-                # breathy vowel: only listed, unless a word Whisper doubted
-                # had been stretched over it (two signs agree).
-                back = given_back.overlapping(span.start, span.end)
-                confidence = cfg.confidence_given_back if back else cfg.confidence_steady
-            result.words.append(_guessed_filler(span, confidence))
+            # Held voice alone is also a drawn-out word, laughter or a
+            # breathy vowel: only listed as possible.
+            result.words.append(_guessed_filler(span, cfg.confidence_steady if held[k] else confidence))
         if not spans and island.duration > cfg.max_unlabelled_island_s:
             result.untranscribed.append(island)
     result.words.sort(key=lambda w: (w.start, w.end))
@@ -172,9 +168,8 @@ def _held_sounds(island: Interval, steady: IntervalIndex, cfg: AlignmentConfig) 
 
 def _uncover_absorbed_fillers(
     words: list[AlignedWord], steady: Sequence[Interval], speech: IntervalIndex, cfg: AlignmentConfig
-) -> list[Interval]:
-    """Give back to the audio a filler that Whisper folded into the next word
-    (returns the held stretches given back).
+) -> None:
+    """Give back to the audio a filler that Whisper folded into the next word.
 
     Whisper often leaves an "um" out and starts the following word early
     over it ("um, first" written "On first", "uh, we" as "We" stretched over
@@ -189,7 +184,6 @@ def _uncover_absorbed_fillers(
     Likewise a filler after a word, stretched over by the word's end.
     """
     starts = sorted(w.start for w in words)
-    given: list[Interval] = []
     for s in steady:
         for w in words:
             if w.start - cfg.edge_tolerance_s > s.start:
@@ -202,14 +196,12 @@ def _uncover_absorbed_fillers(
             at_start = s.start - w.start <= cfg.edge_tolerance_s
             if doubtful and at_start and _speech_within(speech, s.end, w.end) >= cfg.min_word_after_filler_s:
                 w.start = s.end
-                given.append(s)
             elif (s.end > w.end + cfg.edge_tolerance_s and s.end <= next_start + cfg.edge_tolerance_s
                   and s.start - w.start >= cfg.min_word_after_filler_s):
                 # The held sound begins inside the word and outlasts it into
                 # voice no word covers ("is," stretched over the start of the
                 # "um" after it): the word ends where the holding starts.
                 w.end = s.start
-    return given
 
 
 def _speech_within(speech: IntervalIndex, start: float, end: float) -> float:

@@ -131,13 +131,12 @@ class AlignmentConfig:
     confidence_audio_only_long: float = 0.4  # island >= min_guess_s, no word: "[um?]"
     confidence_audio_only: float = 0.4  # short whole interval, no word: "[um?]"
     # Held voiced sound on the audio with no word on it: "[um?]". Alone it is
-    # only listed (a possible filler): drawn-out words, laughter and breathy
-    # vowels are held voice too (measured on real speech, tests/data/real).
+    # only listed (a possible filler): drawn-out words, laughter, breathy
+    # vowels and words Whisper skipped hold too (measured on real speech,
+    # tests/data/real; on the synthetic samples they were all fillers).
     confidence_steady: float = 0.45
-    # ... counted when a second sign agrees: a word Whisper doubted had been
-    # stretched over it ("um, first" written "On first"), or a filler was
-    # written on the same island ("is, um, uh, um" written "is, um,").
-    confidence_given_back: float = 0.6
+    # ... counted when a filler was written on the same island: "is, um, uh,
+    # um" written "is, um," (the text and the audio agree there are fillers).
     confidence_unclaimed_held: float = 0.6
     # A steady voiced stretch (voice_mock.speech.acoustics: voiced, spectrum
     # unchanged for >= 0.2 s) counts for an island when at least this share

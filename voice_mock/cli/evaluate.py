@@ -73,7 +73,8 @@ def render_table(console, scores, t) -> None:
         )
     console.print(table)
     console.print(
-        f"synthetic · filled pauses: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f} · "
+        f"synthetic · filled pauses listed: precision {t.filler_precision:.2f}, recall {t.filler_recall:.2f}; "
+        f"counted: precision {t.counted_precision:.2f}, recall {t.counted_recall:.2f} · "
         f"pauses ≥1 s found within 150 ms: {t.long_pause_recall:.0%} (mean boundary error "
         f"{t.boundary_error_s * 1000:.0f} ms) · worst wpm error {t.worst_wpm_error:.1%} · "
         f"mean WER {t.mean_wer:.1%} · words in silence {t.words_in_silence}"

@@ -35,6 +35,11 @@ class SampleScore:
     wpm_found: float | None
     wer: float
     words_in_silence: list[str] = field(default_factory=list)
+    # Only the counted filled pauses (confidence >= 0.5; the figures above
+    # match every listed one, "possible" ones included, as measured since issue 3).
+    counted_tp: int = 0
+    counted_fp: int = 0
+    counted_fn: int = 0
 
     @property
     def wpm_error(self) -> float:
@@ -65,6 +70,7 @@ def truth_wpm(truth: dict) -> float:
 def score_sample(truth: dict, feedback: dict) -> SampleScore:
     hes = feedback["hesitation"]
     tp, fp, fn = match_spans(truth["fillers"], hes["filled_pauses"])
+    counted = match_spans(truth["fillers"], [f for f in hes["filled_pauses"] if f["confidence"] >= 0.5])
     pauses = inner_pauses(truth)
     long_truth = [p for p in pauses if p["duration_s"] >= 1.0]
     recall, boundary = pause_recall(pauses, hes["pauses"], min_duration=1.0, tolerance_s=0.15)
@@ -81,6 +87,7 @@ def score_sample(truth: dict, feedback: dict) -> SampleScore:
         wpm_found=feedback["pacing"].get("words_per_minute"),
         wer=word_error_rate(truth["text"], hypothesis),
         words_in_silence=[f"{w.text}@{w.start:.2f}" for w in silent],
+        counted_tp=counted[0], counted_fp=counted[1], counted_fn=counted[2],
     )
 
 
@@ -123,6 +130,8 @@ class Totals:
     worst_wpm_error: float
     mean_wer: float
     words_in_silence: int
+    counted_precision: float = 1.0  # counted filled pauses only
+    counted_recall: float = 1.0
 
 
 def totals(scores: list[SampleScore]) -> Totals:
@@ -139,6 +148,8 @@ def totals(scores: list[SampleScore]) -> Totals:
         worst_wpm_error=max(s.wpm_error for s in scores),
         mean_wer=sum(s.wer for s in scores) / len(scores),
         words_in_silence=sum(len(s.words_in_silence) for s in scores),
+        **dict(zip(("counted_precision", "counted_recall"), precision_recall(
+            sum(s.counted_tp for s in scores), sum(s.counted_fp for s in scores), sum(s.counted_fn for s in scores)))),
     )
 
 

@@ -30,6 +30,8 @@ from voice_mock import interrupts
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Word
 
+from .evidence import sound_activity
+
 log = logging.getLogger("voice_mock.streaming")
 
 FRAME = 512
@@ -146,7 +148,10 @@ class SegmentingTranscriber:
         """Transcribe what is left and return all words, in answer time.
 
         If any segment failed, the whole answer is transcribed in one go from
-        the recorded audio instead: a worker's fault never loses words.
+        the recorded audio instead: a worker's fault never loses words. So is
+        an answer VAD never heard as speech (whispered: no voicing at all),
+        when it has sound in it (speech/evidence.py keeps only words with
+        sound under them).
         """
         guess = self._guess
         if guess is not None:
@@ -162,6 +167,8 @@ class SegmentingTranscriber:
             return self.transcriber.transcribe(self.audio())
         if guess is not None:
             self._words.extend(guess.words)
+        if not self.segments and self._n and sound_activity(self.audio()).any():
+            return self.transcriber.transcribe(self.audio())
         return sorted(self._words, key=lambda w: w.start)
 
     def busy(self) -> bool:

@@ -131,6 +131,15 @@ class WhisperTranscriber:
         audio = np.asarray(audio, dtype=np.float32)
         if len(audio) < 1600:  # under 0.1 s: nothing to hear
             return []
+        active = sound_activity(audio)
+        words = self._transcribe(audio, active, vad_filter=True)
+        if not words and active.any():
+            # Silero VAD hears no whispered speech (no voicing) and cut it all
+            # away: decode the sound itself; the evidence rules still apply.
+            words = self._transcribe(audio, active, vad_filter=False)
+        return words
+
+    def _transcribe(self, audio: np.ndarray, active: np.ndarray, vad_filter: bool) -> list[Word]:
         segments, _info = self._model.transcribe(
             audio,
             language="en" if self.multilingual else None,
@@ -146,10 +155,9 @@ class WhisperTranscriber:
             log_prob_threshold=None,
             # Skip long silences, where Whisper invents "Thank you."; short
             # pauses stay in (the analysis measures them on the audio).
-            vad_filter=True,
+            vad_filter=vad_filter,
             vad_parameters=dict(min_silence_duration_ms=1000, speech_pad_ms=300),
         )
-        active = sound_activity(audio)
         words: list[Word] = []
         for segment in segments:
             if segment.no_speech_prob > 0.8 and segment.avg_logprob < -1.0:
