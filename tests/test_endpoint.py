@@ -48,3 +48,38 @@ def test_early_thinking_pause_needs_a_longer_silence():
     assert reason == FINISHED and abs(t - (16.0 + 2.5)) < 2 * FRAME
     reason, t, _ = run(frames(2.0, 0.9) + frames(6.0, 0.0), end_silence_s=2.5, early_end_silence_s=5.0)
     assert reason == FINISHED and abs(t - 7.0) < 2 * FRAME
+
+
+class Judge:
+    """Stands in for the end-of-turn decision: a fixed wait per silence, recorded calls."""
+
+    def __init__(self, wait_s):
+        self.wait_s = wait_s
+        self.calls = []
+
+    def __call__(self, silence_s, spoken_s):
+        self.calls.append((silence_s, spoken_s))
+        return type("Decision", (), {"wait_s": self.wait_s, "verdict": "finished", "reason": "test"})()
+
+
+def test_a_judge_decides_how_long_the_silence_must_last():
+    probs = frames(1.0, 0.0) + frames(9.0, 0.9) + frames(10, 0.0)
+    judge = Judge(0.7)
+    d = EndpointDetector(EndpointSettings(end_silence_s=6.0), FRAME, judge=judge)
+    for p in probs:
+        if d.update(p):
+            break
+    assert d.silence_s() < 1.0 and d.decision.reason == "test"
+    assert judge.calls and all(silence > 0 for silence, _ in judge.calls)  # asked only in silences
+    assert abs(judge.calls[-1][1] - 9.0) < 2 * FRAME  # spoken time: first speech to the silence
+
+
+def test_the_upper_bound_caps_the_judge():
+    probs = frames(9.0, 0.9) + frames(10, 0.0)
+    d = EndpointDetector(EndpointSettings(end_silence_s=2.0), FRAME, judge=Judge(9.0))
+    ended_at = None
+    for i, p in enumerate(probs):
+        if d.update(p):
+            ended_at = i
+            break
+    assert ended_at is not None and abs(d.silence_s() - 2.0) < 2 * FRAME

@@ -8,7 +8,7 @@ from voice_mock.settings import load_user_config
 def test_defaults_without_a_file(tmp_path):
     config = load_user_config(None, tmp_path)
     assert config.analysis is None and config.path is None
-    assert config.endpoint_settings().end_silence_s == 2.5
+    assert config.endpoint_settings().end_silence_s == 6.0  # the upper bound; a finished answer ends sooner
 
 
 def test_file_in_data_dir_then_command_line_on_top(tmp_path):

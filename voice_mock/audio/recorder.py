@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .formats import SAMPLE_RATE, StreamingWavWriter, rms_dbfs
-from .endpoint import EndpointDetector, EndpointSettings
+from .endpoint import EndpointDetector, EndpointSettings, Judge
 
 ENTER = "enter"  # the person pressed Enter (or a line arrived on stdin)
 SOURCE_ENDED = "source_ended"  # a file or sample ran out
@@ -27,6 +27,7 @@ class RecordingStatus:
     speaking: bool
     started: bool
     silence_s: float
+    hint: str | None = None  # e.g. "take your time — press Enter when you're done" while a pause is waited out
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Recording:
     first_speech_s: float | None  # audio time of the first speech, None if none
     vad_probabilities: list[float]  # one per 32 ms frame, as the live VAD judged them
     error: Exception | None = None  # why the recording failed (end_reason FAILED)
+    decision: object = None  # the end-of-turn decision in force when it ended (turn.TurnDecision), if any
+    end_silence_s: float = 0.0  # the silence that ended it (audio time)
 
     @property
     def duration_s(self) -> float:
@@ -51,16 +54,19 @@ def record_answer(
     stop: threading.Event | None = None,
     on_status: Callable[[RecordingStatus], None] | None = None,
     listener=None,
+    judge: Judge | None = None,
+    hint: Callable[[object, float], str | None] | None = None,
 ) -> Recording:
     """Record until the endpoint rule, Enter, Ctrl-C or the source's end.
 
     Every block is on disk before the next is read, so nothing said is lost
     whatever stops the recording. `listener.push(block, probabilities)`
     sees every block as it arrives (the transcriber that works while the
-    person speaks).
+    person speaks). `judge` says how long each silence must last (see
+    endpoint.py); `hint(decision, silence_s)` gives the live line's advice.
     """
     vad.reset()
-    detector = EndpointDetector(settings, frame_s=0.032)
+    detector = EndpointDetector(settings, frame_s=0.032, judge=judge)
     chunks: list[np.ndarray] = []
     all_probabilities: list[float] = []
     reason = SOURCE_ENDED
@@ -88,6 +94,7 @@ def record_answer(
                         speaking=detector.silence_s() < 0.1,
                         started=detector.started,
                         silence_s=detector.silence_s(),
+                        hint=hint(detector.decision, detector.silence_s()) if hint and detector.decision else None,
                     ))
                 if ended:
                     break
@@ -100,4 +107,5 @@ def record_answer(
             reason, error = FAILED, exc
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     return Recording(path=Path(path), audio=audio, end_reason=reason, first_speech_s=detector.first_speech_s,
-                     vad_probabilities=all_probabilities, error=error)
+                     vad_probabilities=all_probabilities, error=error, decision=detector.decision,
+                     end_silence_s=round(detector.silence_s(), 3))

@@ -32,7 +32,8 @@ def _interview_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--company", help="company profile name or .toml file, for content feedback")
     p.add_argument("--voice", default="pyttsx3", choices=["pyttsx3", "piper", "espeak", "none"], help="voice for the questions")
     p.add_argument("--model", help=MODEL_HELP)
-    p.add_argument("--end-silence", type=float, metavar="S", help="seconds of silence that end an answer (default 2.5)")
+    p.add_argument("--end-silence", type=float, metavar="S",
+                   help="the longest silence waited before an answer ends (default 6; a finished-sounding answer ends sooner)")
     p.add_argument("--max-answer", type=float, metavar="S", help="longest answer in seconds (default 180)")
     p.add_argument("--seed", type=int, help="seed for picking questions")
 

@@ -61,6 +61,8 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
             analysis = _from_transcript(a, question, company, ui, meaning)
         new = analysis.feedback.to_dict()
         old = a.get("feedback")
+        if isinstance(old, dict) and "ending" in old:
+            new["ending"] = old["ending"]  # how the answer ended is a fact of the recording, not re-analysed
         kept = replace_keeping(folder / "feedback.json", json_bytes(new), folder / f"feedback-{stamp}.json")
         note = f"previous feedback kept as feedback-{stamp}.json" if kept else "first analysis of this answer"
         ui.console.print(f"[bold]Question {a['index']} re-analysed[/] [dim]({note})[/]")

@@ -77,7 +77,9 @@ class ConsoleUI:
 
     def listening(self, endpoint) -> None:
         self.console.print(
-            f"  [green]● Listening[/] — answer out loud; pause {endpoint.end_silence_s:g} s or press Enter to finish.",
+            "  [green]● Listening[/] — answer out loud; stop when you are done (a finished sentence ends the"
+            f" answer within a second, a pause mid-sentence is waited out up to {endpoint.end_silence_s:g} s),"
+            " or press Enter.",
         )
 
     def status(self, s) -> None:
@@ -88,13 +90,15 @@ class ConsoleUI:
             return
         self._last_status = now
         state = "speaking" if s.speaking else ("pause" if s.started else "waiting for you to start")
-        line = f"\r  {fmt_time(s.elapsed_s)}  {level_bar(s.level_dbfs)} {s.level_dbfs:5.0f} dB  {state:<26}"
+        if getattr(s, "hint", None) and not s.speaking:
+            state = s.hint  # "take your time — press Enter when you're done"
+        line = f"\r  {fmt_time(s.elapsed_s)}  {level_bar(s.level_dbfs)} {s.level_dbfs:5.0f} dB  {state:<48}"
         sys.stderr.write(line)
         sys.stderr.flush()
 
     def stopped_listening(self, recording) -> None:
         if self.live:
-            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.write("\r" + " " * 92 + "\r")
         reasons = {
             "finished": "you paused", "enter": "you pressed Enter", "max_length": "the maximum length was reached",
             "no_speech": "nothing was heard", "source_ended": "the recording ended", "interrupted": "Ctrl-C",
@@ -211,6 +215,10 @@ def render_feedback(console: Console, fb: dict) -> None:
             if top.get("start") is not None:
                 text.append(f" ({fmt_time(top['start'])}–{fmt_time(top['end'])})", style="dim")
             _items(console, [("♪", text)])
+    ending = fb.get("ending")
+    if isinstance(ending, dict) and ending.get("message"):
+        # How the answer ended: "ended after 0.9 s: the sentence sounded finished".
+        console.print(Padding(Text(f"Answer {ending['message']}.", style="dim"), (0, 0, 0, 2)))
     content = fb.get("content", {})
     points = content.get("talking_points", [])
     if points:

@@ -24,6 +24,7 @@ from .session_file import SessionFile
 from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
 from voice_mock.speech.streaming import SegmentingTranscriber
+from .turn_judge import TurnJudge, ending_note, hint
 from voice_mock.types import Company, Question
 
 # An answer source gives, for each question, an iterator of audio blocks.
@@ -149,9 +150,13 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
         entry = session.recording_starts(index, question, folder)  # listed before its audio exists
         # Transcribed while the person speaks: at the end only the last words are left.
         streamer = SegmentingTranscriber(ctx.transcriber)
+        # When the answer is over: decided from the last words and the voice, not a fixed silence.
+        judge = TurnJudge(streamer, question.target_seconds, settings.endpoint.end_silence_s)
         try:
             recording = record_answer(ctx.answers(index, question), folder / "answer.wav", ctx.vad,
-                                      settings.endpoint, stop=stop, on_status=ui.status, listener=streamer)
+                                      settings.endpoint, stop=stop, on_status=ui.status, listener=streamer,
+                                      judge=judge, hint=hint)
+            recording.turn_log = judge.log  # for benchmarks/turn_taking.py
             session.recording_ended(entry, recording)
             ui.stopped_listening(recording)
             if recording.error is not None:
@@ -182,6 +187,10 @@ def _analyse(ctx, index, question, folder, recording, streamer, session, entry) 
                                  vad_probabilities=recording.vad_probabilities, meaning=ctx.meaning)
         timings["analysis_s"] = time.perf_counter() - clock - timings["transcript_s"]
     feedback = analysis.feedback.to_dict()
+    ending = ending_note(recording, ctx.settings.endpoint.end_silence_s)
+    if ending is not None:
+        feedback["ending"] = ending  # how the answer ended ("ended after 0.9 s: the sentence sounded finished")
+        entry["ending"] = ending["message"]
     write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
     write_json_atomic(folder / "feedback.json", feedback)
     timings["saved_s"] = time.perf_counter() - clock

@@ -11,6 +11,12 @@ work is thrown away and the segment continues as if nothing happened (so the
 split, and the words, are those a person who paused briefly would get); if
 the silence runs on to the end of the answer, its words are already there
 and only the analysis is left.
+
+The last words are peeked at sooner: once a silence lasts `peek_s`, the
+last few seconds of speech are transcribed as plain text (greedy, no word
+times: about half the cost of a segment), ahead of any segment work, so the
+end-of-turn decision (voice_mock/turn.py) knows within a second whether the
+sentence stopped on "and" or sounded finished.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class SegmentSettings:
     min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
     end_guess_s: float = 0.8  # a silence this long may be the end: transcribe speculatively
+    peek_s: float = 0.3  # a silence this long: transcribe the last words for the end-of-turn decision
+    peek_span_s: float = 4.0  # ... this much speech before the silence (started at a gap when there is one)
     threshold: float = 0.5
 
 
@@ -59,6 +67,16 @@ class Segment:
     def span_to_transcribe(self) -> tuple[int, int]:
         # Whisper invents "Thank you." in trailing silence: stop shortly after the speech.
         return self.start, min(self.end, self.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE))
+
+
+@dataclass
+class Peek:
+    """The last words before one silence, as plain text."""
+
+    start: int
+    voiced_end: int
+    cancelled: bool = False
+    text: str | None = None  # None until transcribed
 
 
 class SegmentingTranscriber:
@@ -78,7 +96,11 @@ class SegmentingTranscriber:
         self._best_cut: tuple[int, int] | None = None  # (silence length, sample) of the longest pause so far
         self._guess: Segment | None = None  # the speculative last segment, while the silence lasts
         self.guesses = 0  # speculative transcriptions started (for tests and benchmarks)
-        self._jobs: queue.Queue = queue.Queue()
+        self.peeks = 0  # tail peeks started (for tests and benchmarks)
+        self._peek: Peek | None = None  # the last words before the current silence
+        self._voiced_frames: list[bool] = []
+        self._seq = 0
+        self._jobs: queue.PriorityQueue = queue.PriorityQueue()  # peeks first, then segments in order
         self._words: list[Word] = []
         self._lock = threading.Lock()
         self.segments: list[Segment] = []
@@ -97,9 +119,14 @@ class SegmentingTranscriber:
         s = self.settings
         pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
         guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME)) if math.isfinite(s.end_guess_s) else -1
+        peek_frames = max(1, int(round(s.peek_s * SAMPLE_RATE / FRAME)))
         for p in probabilities:
             self._frames += 1
+            self._voiced_frames.append(p >= s.threshold)
             if p >= s.threshold:
+                if self._peek is not None:
+                    self._peek.cancelled = True
+                    self._peek = None
                 self._seg_voiced = True
                 self._silence_frames = 0
                 self._last_voiced_end = self._frames * FRAME
@@ -109,6 +136,8 @@ class SegmentingTranscriber:
             if not self._seg_voiced:
                 continue
             here = self._frames * FRAME
+            if self._silence_frames == peek_frames:
+                self._start_peek()
             mid = here - self._silence_frames * FRAME // 2
             if self._best_cut is None or self._silence_frames >= self._best_cut[0]:
                 self._best_cut = (self._silence_frames, mid)
@@ -118,11 +147,52 @@ class SegmentingTranscriber:
             elif self._silence_frames == guess_frames and self._guess is None:
                 self._guess = Segment(self._seg_start, mid, min(mid, self._last_voiced_end), speculative=True)
                 self.guesses += 1
-                self._jobs.put(self._guess)
+                self._put(1, self._guess)
         if self._seg_voiced and (self._frames * FRAME - self._seg_start) / SAMPLE_RATE >= s.max_segment_s:
             # A long stretch without a real pause: cut at its longest short silence.
             cut = self._best_cut[1] if self._best_cut else self._frames * FRAME
             self._close(cut)
+
+    def _put(self, priority: int, job) -> None:
+        self._seq += 1
+        self._jobs.put((priority, self._seq, job))
+
+    def _start_peek(self) -> None:
+        """Queue the last words before this silence, from a short gap if there is one."""
+        s = self.settings
+        end = self._last_voiced_end
+        span = int(s.peek_span_s * SAMPLE_RATE / FRAME)
+        first = max(0, end // FRAME - span)
+        # Start in a gap between words where possible, so the first word is whole.
+        gaps = [i for i in range(first, max(first, end // FRAME - span // 2)) if not self._voiced_frames[i]]
+        start = (gaps[0] if gaps else first) * FRAME
+        self._peek = Peek(start, end)
+        self.peeks += 1
+        self._put(0, self._peek)
+
+    def last_words(self) -> str | None:
+        """The words said just before the current silence, once transcribed (else None)."""
+        peek = self._peek
+        return peek.text if peek is not None else None
+
+    def recent_audio(self, end: int, span: int) -> np.ndarray:
+        """Samples [end - span, end) of the answer so far, without joining all of it."""
+        picked, have, pos = [], 0, self._n
+        for chunk in reversed(list(self._chunks)):
+            pos -= len(chunk)
+            if pos >= end:
+                continue
+            piece = chunk[: end - pos] if pos + len(chunk) > end else chunk
+            picked.append(piece)
+            have += len(piece)
+            if have >= span:
+                break
+        audio = np.concatenate(picked[::-1]) if picked else np.zeros(0, dtype=np.float32)
+        return audio[-span:]
+
+    def last_voiced_s(self) -> float:
+        """Audio time where the latest speech ended."""
+        return self._last_voiced_end / SAMPLE_RATE
 
     def _cancel_guess(self) -> None:
         if self._guess is not None:
@@ -135,7 +205,7 @@ class SegmentingTranscriber:
             return
         segment = Segment(self._seg_start, cut, min(cut, self._last_voiced_end))
         self.segments.append(segment)
-        self._jobs.put(segment)
+        self._put(1, segment)
         self._seg_start = cut
         self._best_cut = None
         # A long stretch cut at an earlier short pause has speech after the cut.
@@ -159,7 +229,7 @@ class SegmentingTranscriber:
             self.segments.append(guess)
         elif self._seg_voiced and self._n > self._seg_start:
             self._close(self._n)
-        self._jobs.put(None)
+        self._put(2, None)
         self._closed = True
         self._worker.join()
         if self.failed is not None:
@@ -185,16 +255,21 @@ class SegmentingTranscriber:
         for segment in self.segments:
             segment.cancelled = True
         self._cancel_guess()
-        self._jobs.put(None)
+        if self._peek is not None:
+            self._peek.cancelled = True
+        self._put(2, None)
         self._worker.join()
 
     # -- the worker ---------------------------------------------------------
     def _work(self) -> None:
         while True:
-            segment = self._jobs.get()
+            _, _, segment = self._jobs.get()
             if segment is None:
                 return
             if self.failed is not None or segment.cancelled:
+                continue
+            if isinstance(segment, Peek):
+                self._do_peek(segment)
                 continue
             try:
                 audio = self._slice(segment)
@@ -214,6 +289,16 @@ class SegmentingTranscriber:
                         self.on_segment(segment.end / SAMPLE_RATE)
             except Exception as exc:  # any fault: fall back to one-shot in finish()
                 self.failed = exc
+
+    def _do_peek(self, peek: Peek) -> None:
+        chunks = list(self._chunks)
+        audio = np.concatenate(chunks)[peek.start: peek.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE)]
+        try:
+            tail = getattr(self.transcriber, "transcribe_tail", None)
+            peek.text = tail(audio) if tail else " ".join(w.text for w in self.transcriber.transcribe(audio))
+        except Exception as exc:  # the decision then waits as if nothing was known
+            log.warning("could not transcribe the last words (%s)", exc)
+            peek.text = None
 
     def _slice(self, segment: Segment) -> np.ndarray:
         """The segment's audio, joined from the chunks it spans only (not the

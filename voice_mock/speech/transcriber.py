@@ -25,6 +25,10 @@ log = logging.getLogger("voice_mock.transcriber")
 # measured best at bringing them back (FIELD-NOTES §2). Longer prompts, or
 # ones starting with "I'm", caused truncation and loops elsewhere.
 FILLER_PROMPT = "Um, uh, hmm, er, ah."
+# For the last words before a pause: Whisper tends to drop a dangling "and" or
+# "the" as a disfluency; words trailing off in the prompt keep more of them
+# (benchmarks/turn_taking.py's development answers: "...the planning team and...").
+TAIL_PROMPT = FILLER_PROMPT + " And, so, but, the..."
 
 
 class Transcriber(Protocol):
@@ -125,6 +129,22 @@ class WhisperTranscriber:
         segments, _info = self._model.transcribe(audio, language="en" if self.multilingual else None,
                                                  beam_size=self.settings.beam_size)
         return " ".join(s.text.strip() for s in segments)
+
+    def transcribe_tail(self, audio: np.ndarray) -> str:
+        """The last few seconds of speech as plain text, fast: for the end-of-turn
+        decision, which needs the last words within a second of silence, not
+        their times. Greedy decoding without word times or VAD costs about half
+        of `transcribe` on the same audio (benchmarks/turn_taking.py)."""
+        self.load()
+        audio = np.asarray(audio, dtype=np.float32)
+        if len(audio) < 1600:
+            return ""
+        segments, _info = self._model.transcribe(
+            audio, language="en" if self.multilingual else None, beam_size=1, temperature=0.0,
+            initial_prompt=TAIL_PROMPT if self.settings.prompt else None, without_timestamps=True,
+            condition_on_previous_text=False, vad_filter=False,
+        )
+        return " ".join(seg.text.strip() for seg in segments if not (seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0))
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         self.load()
