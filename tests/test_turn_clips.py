@@ -3,9 +3,6 @@ streaming transcriber and the real model (no timing assertions: the clip's
 trailing silence is fed only as fast as the last words are transcribed, so a
 slow machine changes nothing but the test's duration)."""
 
-import time
-
-import numpy as np
 import pytest
 
 from spoken import spoken
@@ -14,8 +11,8 @@ from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.audio.recorder import record_answer
 from voice_mock.audio.sources import array_source
 from voice_mock.audio.vad import StreamingVad
-from voice_mock.interview.turn_judge import TurnJudge
-from voice_mock.speech.streaming import SegmentingTranscriber
+from voice_mock.interview.turn_judge import PEEK_S, TurnJudge, keep_pace
+from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
 from voice_mock.speech.transcriber import WhisperTranscriber
 from voice_mock.turn import FINISHED
 
@@ -34,18 +31,10 @@ def transcriber():
 def record(audio, transcriber, tmp_path, end_silence_s=6.0):
     """Record `audio` then silence; each silent block waits for the last-words
     peek in flight, as if the machine were fast enough to keep up."""
-    streamer = SegmentingTranscriber(transcriber)
+    streamer = SegmentingTranscriber(transcriber, SegmentSettings(peek_s=PEEK_S))
     judge = TurnJudge(streamer, (45.0, 120.0), end_silence_s)
 
-    def patient(blocks):
-        for block in blocks:
-            deadline = time.monotonic() + 60
-            while (not np.any(block) and streamer._peek is not None and streamer.last_words() is None
-                   and not streamer._peek.cancelled and time.monotonic() < deadline):
-                time.sleep(0.01)
-            yield block
-
-    source = patient(array_source(audio, trailing_silence_s=end_silence_s + 1.0))
+    source = keep_pace(array_source(audio, trailing_silence_s=end_silence_s + 1.0), streamer)
     rec = record_answer(source, tmp_path / "answer.wav", StreamingVad(), EndpointSettings(end_silence_s=end_silence_s),
                         listener=streamer, judge=judge)
     words = streamer.finish()

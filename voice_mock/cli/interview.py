@@ -115,7 +115,7 @@ def cmd_demo(args) -> int:
         answers=answers, voice=SpeakerChain(args.voice, warn=warn), player=NullPlayer(), transcriber=transcriber,
         vad=StreamingVad(), ui=ui, session_dir=session_dir, mode="demo", bank="samples", company=company,
         settings=settings, analysis_config=config.analysis,
-        meaning=load_meaning(store, banks_of(store), background=True)))
+        meaning=load_meaning(store, banks_of(store), background=True), paced=False))
     with ui.working("Writing the HTML report"):
         report = write_report(session_dir)
     ui.summary(records, session_dir, report)

@@ -23,8 +23,8 @@ from .pipeline import analyze_audio
 from .session_file import SessionFile
 from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
-from voice_mock.speech.streaming import SegmentingTranscriber
-from .turn_judge import TurnJudge, ending_note, hint
+from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
+from .turn_judge import PEEK_S, TurnJudge, ending_note, hint, keep_pace
 from voice_mock.types import Company, Question
 
 # An answer source gives, for each question, an iterator of audio blocks.
@@ -112,6 +112,9 @@ class InterviewContext:
     lines: LineListener | None = None
     analysis_config: object = None  # AnalysisConfig; None: the defaults
     meaning: object = None  # content by meaning (voice_mock.meaning.MeaningMatcher); None: keywords only
+    # False: `answers` come faster than real time (the demo's clips); in a silence the loop
+    # then waits for the last words to be transcribed, so the answer ends as it would live.
+    paced: bool = True
 
 
 class AnswerCutOff(VoiceMockError):
@@ -149,13 +152,15 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
         ui.listening(settings.endpoint)
         entry = session.recording_starts(index, question, folder)  # listed before its audio exists
         # Transcribed while the person speaks: at the end only the last words are left.
-        streamer = SegmentingTranscriber(ctx.transcriber)
+        streamer = SegmentingTranscriber(ctx.transcriber, SegmentSettings(peek_s=PEEK_S))
         # When the answer is over: decided from the last words and the voice, not a fixed silence.
         judge = TurnJudge(streamer, question.target_seconds, settings.endpoint.end_silence_s)
         try:
-            recording = record_answer(ctx.answers(index, question), folder / "answer.wav", ctx.vad,
-                                      settings.endpoint, stop=stop, on_status=ui.status, listener=streamer,
-                                      judge=judge, hint=hint)
+            blocks = ctx.answers(index, question)
+            if not ctx.paced:
+                blocks = keep_pace(blocks, streamer)
+            recording = record_answer(blocks, folder / "answer.wav", ctx.vad, settings.endpoint, stop=stop,
+                                      on_status=ui.status, listener=streamer, judge=judge, hint=hint)
             recording.turn_log = judge.log  # for benchmarks/turn_taking.py
             session.recording_ended(entry, recording)
             ui.stopped_listening(recording)

@@ -11,6 +11,8 @@ measures run once per silence, on at most the last 2 s of speech.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from voice_mock.audio.formats import SAMPLE_RATE
@@ -18,6 +20,7 @@ from voice_mock.speech.acoustics import steady_voiced
 from voice_mock.speech.ending import ending_prosody
 from voice_mock.turn import UNFINISHED, Prosody, TurnDecision, TurnEvidence, TurnSettings, decide
 
+PEEK_S = 0.3  # silence after which the streaming transcriber peeks at the last words
 PROSODY_SPAN_S = 2.0  # speech before the silence that the pitch and loudness come from
 HELD_SPAN_S = 1.0  # ... and the held-sound check
 HINT = "take your time — press Enter when you're done"
@@ -87,3 +90,15 @@ def ending_note(recording, max_wait_s: float) -> dict | None:
     else:
         message = f"ended after {silence:.1f} s: {reason}"
     return {"silence_s": silence, "verdict": verdict, "reason": reason, "message": message}
+
+
+def keep_pace(blocks, streamer, timeout_s: float = 30.0):
+    """Blocks of a clip fed faster than real time, held back in silences until the
+    last words before them are transcribed: the answer then ends where it would
+    have ended live on a machine that keeps up (the demo; tests)."""
+    for block in blocks:
+        if not np.any(block):
+            deadline = time.monotonic() + timeout_s
+            while streamer.peek_pending() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        yield block

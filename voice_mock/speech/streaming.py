@@ -50,7 +50,9 @@ class SegmentSettings:
     min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
     end_guess_s: float = 0.8  # a silence this long may be the end: transcribe speculatively
-    peek_s: float = 0.3  # a silence this long: transcribe the last words for the end-of-turn decision
+    # A silence this long: transcribe the last words for the end-of-turn decision
+    # (the interview loop sets 0.3 s; None: no peeks, e.g. transcription only).
+    peek_s: float | None = None
     peek_span_s: float = 4.0  # ... this much speech before the silence (started at a gap when there is one)
     threshold: float = 0.5
 
@@ -119,7 +121,7 @@ class SegmentingTranscriber:
         s = self.settings
         pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
         guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME)) if math.isfinite(s.end_guess_s) else -1
-        peek_frames = max(1, int(round(s.peek_s * SAMPLE_RATE / FRAME)))
+        peek_frames = max(1, int(round(s.peek_s * SAMPLE_RATE / FRAME))) if s.peek_s is not None else -1
         for p in probabilities:
             self._frames += 1
             self._voiced_frames.append(p >= s.threshold)
@@ -169,6 +171,11 @@ class SegmentingTranscriber:
         self._peek = Peek(start, end)
         self.peeks += 1
         self._put(0, self._peek)
+
+    def peek_pending(self) -> bool:
+        """A peek at the last words is queued or running."""
+        peek = self._peek
+        return peek is not None and peek.text is None and not peek.cancelled and self.failed is None
 
     def last_words(self) -> str | None:
         """The words said just before the current silence, once transcribed (else None)."""
@@ -298,7 +305,7 @@ class SegmentingTranscriber:
             peek.text = tail(audio) if tail else " ".join(w.text for w in self.transcriber.transcribe(audio))
         except Exception as exc:  # the decision then waits as if nothing was known
             log.warning("could not transcribe the last words (%s)", exc)
-            peek.text = None
+            peek.cancelled = True  # nothing to wait for
 
     def _slice(self, segment: Segment) -> np.ndarray:
         """The segment's audio, joined from the chunks it spans only (not the
