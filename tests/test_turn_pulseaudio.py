@@ -21,9 +21,12 @@ pytestmark = [pytest.mark.audio, pytest.mark.model]
 FIRST = ("I have worked as a data engineer for six years, first in retail and then in logistics. "
          "I built the pipelines that our planners use every morning to decide how much stock to order. "
          "Over time I became the person people ask when the numbers look wrong, and I enjoy that. "
+         "Last year I rebuilt our forecasting jobs so that they finish before the planners arrive, "
+         "which saved the team about an hour every day. "
          "In the next five years I want to lead the planning team and,")
 SECOND = ("grow the way we forecast demand across the whole company. I have already started mentoring two "
-          "analysts, and I can see how much faster they work now. Your company's mission is to make reliable "
+          "analysts, and I can see how much faster they work now. I would like to keep doing that, with a bigger "
+          "team and harder problems. Your company's mission is to make reliable "
           "data available to every team. That is exactly the kind of platform I want to help build. "
           "That is why I would love to grow with you.")
 
@@ -50,7 +53,7 @@ def test_a_thinking_pause_after_and_keeps_the_whole_answer(pulse, tmp_path):
     try:
         wait_for(proc, "Listening", lines, timeout=120)
         pulse.speak_into_mic(clip)
-        out, err = proc.communicate(timeout=180)
+        out, err = proc.communicate(timeout=600)  # a loaded machine analyses slowly; nothing timed here
     finally:
         if proc.poll() is None:
             proc.kill()
