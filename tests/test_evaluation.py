@@ -36,6 +36,7 @@ def test_normalize_words():
     assert normalize_words("Um, so: my company's MISSION!") == ["um", "so", "my", "company's", "mission"]
     assert normalize_words("grew 35% to 1,200 in 2023") == ["grew", "35", "percent", "to", "1200", "in", "2023"]
     assert normalize_words("a check-in — then 'quoted'") == ["a", "check", "in", "then", "quoted"]
+    assert normalize_words("grew 3.5 times. Then 2.") == ["grew", "3.5", "times", "then", "2"]
     assert normalize_words("  ") == []
 
 

@@ -1,6 +1,9 @@
 """Speech rate, articulation rate, pace over time, answer length.
 
-All rates count lexical words only (fillers are not words). The answer runs
+All rates count lexical words only (fillers are not words), as the words a
+person says: a numeral counts as the words it is read as ("2023" is three,
+"twenty twenty three"; see `text.spoken_word_count`), so a rate does not
+depend on whether the transcriber wrote digits or words. The answer runs
 from its first to its last speech (`span`), so leading silence (latency) and
 trailing silence (waiting for the end-of-answer pause) do not dilute it.
 """
@@ -17,6 +20,12 @@ from .words import AlignedWord
 from .config import PacingConfig
 from .feedback import Pacing, Stretch, Window
 from .intervals import total
+from .text import spoken_words
+
+
+def spoken_count(word: AlignedWord) -> int:
+    """Words said for one transcribed word: "2023" -> 3, "thirty-five" -> 2, at least 1."""
+    return max(1, spoken_words(word.text))
 
 
 def measure_pacing(
@@ -41,10 +50,11 @@ def measure_pacing(
         return pacing
     pacing.measured = True
     minutes = span.duration / 60.0
-    pacing.words_per_minute = len(lexical) / minutes
+    said = sum(spoken_count(w) for w in lexical)
+    pacing.words_per_minute = said / minutes
     phonation = span.duration - total(silent_pauses)
     if phonation > 0:
-        pacing.articulation_wpm = len(lexical) / (phonation / 60.0)
+        pacing.articulation_wpm = said / (phonation / 60.0)
     pacing.band = band(pacing.words_per_minute, cfg)
     pacing.windows = windows(lexical, span, cfg.window_s)
     if len(pacing.windows) >= 2:
@@ -80,17 +90,21 @@ def length_verdict(seconds: float, question: Question | None) -> str | None:
 
 def windows(lexical: Sequence[AlignedWord], span: Interval, window_s: float) -> list[Window]:
     """Equal windows of at least `window_s` (the last partial one is spread
-    over the others) with the wpm of the words whose midpoint lies in each."""
+    over the others) with the wpm of the words (as said) whose midpoint lies in each."""
     count = max(1, int(span.duration // window_s))
     size = span.duration / count
-    mids = sorted((w.start + w.end) / 2 for w in lexical)
+    timed = sorted(((w.start + w.end) / 2, spoken_count(w)) for w in lexical)
+    mids = [mid for mid, _ in timed]
+    said = [0]
+    for _, n in timed:
+        said.append(said[-1] + n)
     out = []
     for k in range(count):
         start = span.start + k * size
         end = span.end if k == count - 1 else start + size
         lo = bisect_left(mids, start)
         hi = len(mids) if k == count - 1 else bisect_left(mids, end)
-        n = hi - lo
+        n = said[hi] - said[lo]
         out.append(Window(start, end, n / ((end - start) / 60.0), n))
     return out
 

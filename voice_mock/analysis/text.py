@@ -186,3 +186,80 @@ def filled_pause_form(text: str, previous: str = "") -> str | None:
     if core.startswith("er") and previous in _ERR_VERB_AFTER:
         return None
     return core
+
+
+# ---------------------------------------------------------------- spoken words
+#
+# A speaking rate counts the words a person says, so a numeral counts as the
+# words it is read as (American English, no "and"): "35" -> "thirty five" (2),
+# "1200" -> "twelve hundred" (2), "2023" -> "twenty twenty three" (3). A
+# compound like "thirty-five" is two words, as the hyphen splits it everywhere
+# else. Rules, kept deliberately simple:
+# - whole numbers 1100..1999 and 2010..2099 are read in pairs, as years and
+#   round hundreds are ("1999" nineteen ninety nine, "2010" twenty ten, "1905"
+#   nineteen oh five, "1200" twelve hundred); other whole numbers as cardinals
+#   ("2005" two thousand five, "5000" five thousand, "15000" fifteen thousand);
+# - "3.5" -> whole part + "point" + one word per decimal digit;
+# - "%" adds "percent", a leading "$" adds "dollars", an ordinal suffix
+#   ("3rd", "21st") adds nothing (third, twenty first);
+# - a leading zero ("007") is read digit by digit.
+
+# A numeral, or a word of letters and digits ("w0", "b2b": one word each).
+_SPOKEN_RE = re.compile(r"\$?\d+(?:[.,]\d+)*(?:%|st|nd|rd|th)?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)*")
+_NUMERAL_RE = re.compile(r"(\$?)(\d+(?:,\d{3})*)(?:\.(\d+))?(%|st|nd|rd|th)?")
+_SCALES = (10**9, 10**6, 10**3)  # billion, million, thousand
+
+
+def _below_100(n: int) -> int:
+    if n == 0:
+        return 0
+    return 1 if n <= 20 or n % 10 == 0 else 2
+
+
+def _below_1000(n: int) -> int:
+    return (2 if n >= 100 else 0) + _below_100(n % 100)
+
+
+def _cardinal(n: int) -> int:
+    if n == 0:
+        return 1  # "zero"
+    count = 0
+    for scale in _SCALES:
+        if n >= scale:
+            count += _cardinal(n // scale) + 1
+            n %= scale
+    return count + _below_1000(n)
+
+
+def _whole(digits: str) -> int:
+    if len(digits) > 1 and digits[0] == "0":
+        return len(digits)
+    n = int(digits)
+    if 1100 <= n <= 1999 or 2010 <= n <= 2099:
+        high, low = divmod(n, 100)
+        if low == 0:
+            return _below_100(high) + 1  # "twelve hundred", "nineteen hundred"
+        return _below_100(high) + (2 if low < 10 else _below_100(low))  # "oh five"
+    return _cardinal(n)
+
+
+def spoken_word_count(token: str) -> int:
+    """Words a person says for one written token; 1 for anything that is not a numeral.
+
+    `token` may carry "$", "%", thousands commas, a decimal part or an ordinal
+    suffix: "2023" -> 3, "1200" -> 2, "35" -> 2, "$1.5" -> 4, "10%" -> 2, "3rd" -> 1.
+    """
+    m = _NUMERAL_RE.fullmatch(token.strip())
+    if m is None:
+        return 1
+    dollar, whole, decimals, suffix = m.groups()
+    count = _whole(whole.replace(",", ""))
+    if decimals:
+        count += 1 + len(decimals)
+    return count + bool(dollar) + (suffix == "%")
+
+
+def spoken_words(text: str) -> int:
+    """Words a person says for a piece of text: letter words count one each,
+    numerals as `spoken_word_count`. "grew 35% in 2023" -> 8."""
+    return sum(spoken_word_count(m.group()) for m in _SPOKEN_RE.finditer(text.lower().replace("\u2019", "'")))

@@ -18,10 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from voice_mock.analysis.text import spoken_word_count
 from voice_mock.types import Interval, Word
 
 __all__ = [
     "normalize_words",
+    "spoken_word_total",
     "word_error_rate",
     "as_interval",
     "match_spans",
@@ -36,7 +38,8 @@ __all__ = [
 # ---------------------------------------------------------------- word error rate
 
 _DIGIT_GROUP = re.compile(r"(?<=\d) ?,(?=\d{3}\b)")  # "1,200" (or word-joined "1 ,200") -> "1200"
-_NOT_WORD = re.compile(r"[^\w\s']")  # punctuation except apostrophes
+_NOT_WORD = re.compile(r"(?!(?<=\d)\.\d)[^\w\s']")  # punctuation except apostrophes, decimal points
+_DOLLAR_AMOUNT = re.compile(r"\$\d")
 _EDGE_APOSTROPHES = re.compile(r"(^'+|'+$)")
 
 
@@ -45,8 +48,8 @@ def normalize_words(text: str) -> list[str]:
 
     Deliberately simple: "%" becomes " percent", thousands separators between
     digits are dropped ("1,200" -> "1200"), hyphens and dashes split words
-    ("check-in" -> "check in"), apostrophes inside words stay ("i'm"), all other
-    punctuation goes. Numbers are not converted between digits and words:
+    ("check-in" -> "check in"), apostrophes inside words and decimal points
+    between digits stay ("i'm", "3.5"), all other punctuation goes. Numbers are not converted between digits and words:
     "35" and "thirty five" differ.
     """
     text = text.lower().replace("%", " percent")
@@ -54,6 +57,14 @@ def normalize_words(text: str) -> list[str]:
     text = _NOT_WORD.sub(" ", text)
     words = (_EDGE_APOSTROPHES.sub("", w) for w in text.split())
     return [w for w in words if w]
+
+
+def spoken_word_total(text: str) -> int:
+    """Words a person says for `text`: the words of `normalize_words`, each
+    numeral counted as the words it is read as ("2023" -> 3, "35" -> 2; see
+    `voice_mock.analysis.text.spoken_word_count`). The truth of a speaking rate."""
+    dollars = len(_DOLLAR_AMOUNT.findall(text))  # "$5" is "five dollars"
+    return dollars + sum(spoken_word_count(w) for w in normalize_words(text))
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

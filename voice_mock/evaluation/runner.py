@@ -57,14 +57,15 @@ def inner_pauses(truth: dict) -> list[dict]:
 
 def truth_wpm(truth: dict) -> float:
     """Lexical words a minute over the answer, as the analysis measures it:
-    from the first sound the person made (a word or a filler) to the last."""
-    from .metrics import normalize_words
+    from the first sound the person made (a word or a filler) to the last, and
+    counting words as said (a numeral as the words it is read as, "2023" = 3)."""
+    from .metrics import spoken_word_total
 
     spans = truth["speech"] + truth["fillers"]
     if not spans:
         return 0.0
     span = max(s["end"] for s in spans) - min(s["start"] for s in spans)
-    return len(normalize_words(truth["text"])) / span * 60 if span > 0 else 0.0
+    return spoken_word_total(truth["text"]) / span * 60 if span > 0 else 0.0
 
 
 def score_sample(truth: dict, feedback: dict) -> SampleScore:
