@@ -4,7 +4,7 @@ import pytest
 from test_analysis_helpers import say, speech_of
 
 from voice_mock.analysis import analyze
-from voice_mock.analysis.text import spoken_word_count, spoken_words
+from voice_mock.analysis.text import spoken_counts, spoken_word_count, spoken_words
 from voice_mock.evaluation.metrics import spoken_word_total
 from voice_mock.evaluation.runner import truth_wpm
 
@@ -19,12 +19,12 @@ from voice_mock.evaluation.runner import truth_wpm
         ("35", 2),  # thirty five
         ("100", 2),  # one hundred
         ("101", 3),  # one hundred one
-        ("2023", 3),  # twenty twenty three
-        ("1999", 3),  # nineteen ninety nine
-        ("1905", 3),  # nineteen oh five
-        ("2010", 2),  # twenty ten
-        ("1200", 2),  # twelve hundred
-        ("1,200", 2),
+        ("2023", 4),  # two thousand twenty three (as the bundled voices read it)
+        ("1999", 6),  # one thousand nine hundred ninety nine
+        ("1905", 5),  # one thousand nine hundred five
+        ("2010", 3),  # two thousand ten
+        ("1200", 4),  # one thousand two hundred
+        ("1,200", 4),
         ("2005", 3),  # two thousand five
         ("5000", 2),  # five thousand
         ("2100", 4),  # two thousand one hundred
@@ -44,23 +44,23 @@ def test_spoken_word_count(token, expected):
 
 
 def test_spoken_words_of_text():
-    assert spoken_words("I grew revenue by 35% in 2023.") == 4 + 2 + 1 + 1 + 3
+    assert spoken_words("I grew revenue by 35% in 2023.") == 4 + 2 + 1 + 1 + 4
     assert spoken_words("thirty-five") == 2  # a hyphen splits words, as in the truth
-    assert spoken_words("we had 1,200 accounts") == 5
+    assert spoken_words("we had 1,200 accounts") == 7
     assert spoken_words("") == 0
 
 
 def test_truth_counts_numerals_as_said():
     text = "I grew revenue by 35 percent in 2023."
-    assert spoken_word_total(text) == 4 + 2 + 1 + 1 + 3
+    assert spoken_word_total(text) == 4 + 2 + 1 + 1 + 4
     assert spoken_word_total("$5 and 3.5 times") == 2 + 1 + 3 + 1
     truth = {"text": text, "speech": [{"start": 1.0, "end": 7.0}], "fillers": []}
-    assert truth_wpm(truth) == pytest.approx(11 / 6.0 * 60)
+    assert truth_wpm(truth) == pytest.approx(12 / 6.0 * 60)
 
 
 def test_speech_rate_does_not_depend_on_digits_or_words():
     digits = say("we grew by 35 percent in 2023 and hired 4 analysts across 1200 accounts", 0.0, 0.4, 0.1)
-    spelled = "we grew by thirty five percent in twenty twenty three and hired four analysts across twelve hundred accounts"
+    spelled = "we grew by thirty five percent in two thousand twenty three and hired four analysts across one thousand two hundred accounts"
     words = say(spelled, 0.0, 0.3, 0.05)
     # same span for both: the digits version has fewer, longer written words
     span_end = words[-1].end
@@ -76,3 +76,11 @@ def test_speech_rate_does_not_depend_on_digits_or_words():
 
 def test_words_with_letters_and_digits_count_once():
     assert spoken_words("w0 b2b a15") == 3
+
+
+def test_a_number_split_at_its_thousands_comma_counts_once():
+    # faster-whisper writes "1,200" as the words "1" and ",200"
+    assert spoken_counts(["over", "1", ",200", "accounts"]) == [1, 4, 0, 1]
+    assert spoken_counts(["1", ",200", ",000"]) == [5, 0, 0]  # one million two hundred thousand
+    assert spoken_counts(["team,", ",200"]) == [1, 2]  # not after a number
+    assert spoken_counts(["35", "%"]) == [2, 1]  # every written word counts at least once

@@ -2,7 +2,7 @@
 
 All rates count lexical words only (fillers are not words), as the words a
 person says: a numeral counts as the words it is read as ("2023" is three,
-"twenty twenty three"; see `text.spoken_word_count`), so a rate does not
+"two thousand twenty three"; see `text.spoken_word_count`), so a rate does not
 depend on whether the transcriber wrote digits or words. The answer runs
 from its first to its last speech (`span`), so leading silence (latency) and
 trailing silence (waiting for the end-of-answer pause) do not dilute it.
@@ -20,12 +20,7 @@ from .words import AlignedWord
 from .config import PacingConfig
 from .feedback import Pacing, Stretch, Window
 from .intervals import total
-from .text import spoken_words
-
-
-def spoken_count(word: AlignedWord) -> int:
-    """Words said for one transcribed word: "2023" -> 3, "thirty-five" -> 2, at least 1."""
-    return max(1, spoken_words(word.text))
+from .text import spoken_counts
 
 
 def measure_pacing(
@@ -50,7 +45,7 @@ def measure_pacing(
         return pacing
     pacing.measured = True
     minutes = span.duration / 60.0
-    said = sum(spoken_count(w) for w in lexical)
+    said = sum(spoken_counts([w.text for w in lexical]))
     pacing.words_per_minute = said / minutes
     phonation = span.duration - total(silent_pauses)
     if phonation > 0:
@@ -93,7 +88,8 @@ def windows(lexical: Sequence[AlignedWord], span: Interval, window_s: float) -> 
     over the others) with the wpm of the words (as said) whose midpoint lies in each."""
     count = max(1, int(span.duration // window_s))
     size = span.duration / count
-    timed = sorted(((w.start + w.end) / 2, spoken_count(w)) for w in lexical)
+    counts = spoken_counts([w.text for w in lexical])
+    timed = sorted(((w.start + w.end) / 2, n) for w, n in zip(lexical, counts))
     mids = [mid for mid, _ in timed]
     said = [0]
     for _, n in timed:

@@ -191,14 +191,13 @@ def filled_pause_form(text: str, previous: str = "") -> str | None:
 # ---------------------------------------------------------------- spoken words
 #
 # A speaking rate counts the words a person says, so a numeral counts as the
-# words it is read as (American English, no "and"): "35" -> "thirty five" (2),
-# "1200" -> "twelve hundred" (2), "2023" -> "twenty twenty three" (3). A
-# compound like "thirty-five" is two words, as the hyphen splits it everywhere
-# else. Rules, kept deliberately simple:
-# - whole numbers 1100..1999 and 2010..2099 are read in pairs, as years and
-#   round hundreds are ("1999" nineteen ninety nine, "2010" twenty ten, "1905"
-#   nineteen oh five, "1200" twelve hundred); other whole numbers as cardinals
-#   ("2005" two thousand five, "5000" five thousand, "15000" fifteen thousand);
+# words it is read as, in full as a cardinal (American English, no "and"):
+# "35" -> "thirty five" (2), "1200" -> "one thousand two hundred" (4), "2023"
+# -> "two thousand twenty three" (4), which is how the bundled voices (espeak-ng)
+# read them. A year said in pairs ("twenty twenty three", 3) or "twelve hundred"
+# (2) is counted one or two words high: one simple rule rather than a guess at
+# each reading. A compound like "thirty-five" is two words, as the hyphen
+# splits it everywhere else. Further:
 # - "3.5" -> whole part + "point" + one word per decimal digit;
 # - "%" adds "percent", a leading "$" adds "dollars", an ordinal suffix
 #   ("3rd", "21st") adds nothing (third, twenty first);
@@ -234,20 +233,14 @@ def _cardinal(n: int) -> int:
 def _whole(digits: str) -> int:
     if len(digits) > 1 and digits[0] == "0":
         return len(digits)
-    n = int(digits)
-    if 1100 <= n <= 1999 or 2010 <= n <= 2099:
-        high, low = divmod(n, 100)
-        if low == 0:
-            return _below_100(high) + 1  # "twelve hundred", "nineteen hundred"
-        return _below_100(high) + (2 if low < 10 else _below_100(low))  # "oh five"
-    return _cardinal(n)
+    return _cardinal(int(digits))
 
 
 def spoken_word_count(token: str) -> int:
     """Words a person says for one written token; 1 for anything that is not a numeral.
 
     `token` may carry "$", "%", thousands commas, a decimal part or an ordinal
-    suffix: "2023" -> 3, "1200" -> 2, "35" -> 2, "$1.5" -> 4, "10%" -> 2, "3rd" -> 1.
+    suffix: "2023" -> 4, "1200" -> 4, "35" -> 2, "$1.5" -> 4, "10%" -> 2, "3rd" -> 1.
     """
     m = _NUMERAL_RE.fullmatch(token.strip())
     if m is None:
@@ -261,5 +254,27 @@ def spoken_word_count(token: str) -> int:
 
 def spoken_words(text: str) -> int:
     """Words a person says for a piece of text: letter words count one each,
-    numerals as `spoken_word_count`. "grew 35% in 2023" -> 8."""
+    numerals as `spoken_word_count`. "grew 35% in 2023" -> 9."""
     return sum(spoken_word_count(m.group()) for m in _SPOKEN_RE.finditer(text.lower().replace("\u2019", "'")))
+
+
+_GROUP_CONTINUATION = re.compile(r",\d{3}(?!\d)")
+
+
+def spoken_counts(words: Sequence[str]) -> list[int]:
+    """Words said for each transcribed word, at least 1 each. A transcriber
+    may split a number at its thousands comma ("1", ",200"): such a piece joins
+    the number before it, which gets the count of the whole ("1,200" -> 4) and
+    the piece 0."""
+    out: list[int] = []
+    head, joined = 0, ""
+    for text in words:
+        piece = text.strip()
+        if out and _GROUP_CONTINUATION.match(piece) and joined[-1:].isdigit():
+            joined += piece
+            out[head] = max(1, spoken_words(joined))
+            out.append(0)
+        else:
+            head, joined = len(out), piece
+            out.append(max(1, spoken_words(piece)))
+    return out
