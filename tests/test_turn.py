@@ -2,7 +2,7 @@
 
 import pytest
 
-from voice_mock.turn import FINISHED, UNFINISHED, UNSURE, Prosody, TurnEvidence, decide
+from voice_mock.turn import FINISHED, UNFINISHED, UNSURE, Prosody, TurnEvidence, TurnSettings, decide
 
 MAX = 6.0
 
@@ -12,10 +12,26 @@ def ev(text, spoken_s=40.0, expected=(45.0, 120.0), **kw):
                         expected_s=expected, **kw)
 
 
+FAST = TurnSettings(finished_silence_s=0.7, settled_silence_s=0.6)
+
+
 def test_a_finished_sentence_ends_after_a_short_silence():
-    d = decide(ev("I led the migration. That is why I would love to grow with you."), MAX)
+    d = decide(ev("I led the migration. That is why I would love to grow with you."), MAX, FAST)
     assert d.verdict == FINISHED and d.wait_s < 1.0
     assert "finished" in d.reason
+
+
+@pytest.mark.parametrize("text, spoken_s", [
+    ("I led the migration. That is why I would love to grow with you.", 40.0),
+    ("I led the migration.", 40.0),
+    ("I led the migration.", 4.0),
+])
+def test_by_default_no_answer_ends_sooner_than_the_old_fixed_rule(text, spoken_s):
+    # The old rule: 2.5 s of silence, 5 s until 8 s of speech. Until the
+    # turn-taking benchmark shows shorter waits cut no thinking pause, the
+    # decision may only wait longer than it, never shorter.
+    d = decide(ev(text, spoken_s=spoken_s), MAX)
+    assert d.wait_s >= (5.0 if spoken_s < 8.0 else 2.5)
 
 
 @pytest.mark.parametrize("text, word", [
