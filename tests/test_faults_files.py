@@ -7,19 +7,11 @@ import os
 import pytest
 
 from conftest import run_cli
+from faults import one_line_error
 
 DEEP = "a = " + "[" * 100_000 + "]" * 100_000 + "\n"
 NOT_UTF8 = b'id = "bad"\nname = "caf\xe9 \xff"\n'
 GOOD_TEXT = "I want to grow into a team lead and protect wildlife with your conservation mission."
-
-
-def one_line_error(result, code: int, *needles: str) -> None:
-    assert result.returncode == code, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("voice-mock: error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], errors[0]
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 
 from conftest import REPO, SAMPLES
+from faults import small_tmpfs
 from pulse import PulseServer
 
 pytestmark = [pytest.mark.audio, pytest.mark.model]
@@ -145,13 +146,8 @@ def test_fault_microphone_disappears_mid_answer(pulse, tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill up: {done.stderr.strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "disk", "256k") as mount:
+        yield mount
 
 
 def test_fault_disk_fills_up_mid_answer(pulse, small_disk):

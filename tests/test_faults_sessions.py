@@ -4,7 +4,6 @@ and an answer interrupted before it was analysed."""
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from conftest import SAMPLES, run_cli
+from faults import one_line_error, small_tmpfs
 from test_review import make_session
 
 
@@ -32,15 +32,6 @@ def edit_json(path: Path, change) -> None:
 
 def files_under(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def one_line_error(result, code: int, *needles: str) -> None:
-    assert result.returncode == code, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("voice-mock: error:")]
-    assert len(errors) == 1, result.stderr
-    for needle in needles:
-        assert needle in errors[0], errors[0]
 
 
 # ---------------------------------------------------------------- bad types
@@ -122,13 +113,8 @@ def test_fault_answer_folder_outside_the_session(home, folder):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs to fill up: {done.stderr.strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "disk", "2m") as mount:
+        yield mount
 
 
 def fill(disk: Path) -> None:
