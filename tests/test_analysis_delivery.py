@@ -5,7 +5,7 @@ import math
 
 from voice_mock.analysis import Feedback, analyze, analyze_text
 from voice_mock.analysis.config import AnalysisConfig, DeliveryConfig
-from voice_mock.analysis.delivery import measure_delivery, monotone_threshold, sentences
+from voice_mock.analysis.delivery import delivery_findings, measure_delivery, monotone_threshold, sentences
 from voice_mock.analysis.words import AlignedWord
 from voice_mock.types import Interval, PitchTrack, Word
 
@@ -100,6 +100,21 @@ def test_a_fading_end_is_trailing_off_an_even_one_is_not():
     assert measure(track(5.2), words(SENTENCE)).trailing_off_count == 0
     # Its last syllable alone fading is not trailing off: the word was heard.
     assert measure(track(5.2, level=lambda t: -20.0 if t < 4.6 else -34.0), words(SENTENCE)).trailing_off_count == 0
+
+
+def test_ranked_findings_count_uptalk_and_trailing_off_and_rise_to_medium_when_a_habit():
+    cfg = DeliveryConfig()
+    once = measure(track(5.2, f0=rising_end), words(SENTENCE))
+    ((rule, severity, message, start, end),) = delivery_findings(once, cfg)
+    assert (rule, severity) == ("delivery.uptalk", "low")
+    assert message.startswith("1 of 1 statements ended with a rising pitch") and start == 4.1 and end == 5.0
+    # The same sentence twice, both fading: a habit, so medium.
+    twice = SENTENCE + [(w, a + 5.0, b + 5.0) for w, a, b in SENTENCE]
+    fading = track(10.2, level=lambda t: -34.0 if 4.05 <= t < 5.0 or t >= 9.05 else -20.0)
+    found = {rule: (severity, message) for rule, severity, message, *_ in delivery_findings(measure(fading, words(twice)), cfg)}
+    assert found["delivery.trailing_off"][0] == "medium"
+    assert found["delivery.trailing_off"][1].startswith("2 of 2 sentences trailed off")
+    assert "delivery.uptalk" not in found
 
 
 def test_sentences_follow_end_punctuation_and_skip_fillers():

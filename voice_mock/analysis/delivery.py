@@ -368,18 +368,14 @@ def delivery_findings(d: Delivery, cfg: DeliveryConfig) -> list[tuple[str, str, 
         first = max(mono, key=lambda f: f.end - f.start)
         more = f" ({len(mono)} stretches in all)" if len(mono) > 1 else ""
         out.append(("delivery.monotone", "medium" if d.monotone else "low", first.message + more, first.start, first.end))
-    up = [f for f in d.findings if f.kind == "uptalk"]
-    if up:
-        severe = len(up) >= 2 and len(up) >= 0.3 * max(d.statements, 1)
-        out.append(("delivery.uptalk", "medium" if severe else "low",
-                    f"{len(up)} of {d.statements} statements ended with a rising pitch (uptalk). " + up[0].message,
-                    up[0].start, up[0].end))
-    trail = [f for f in d.findings if f.kind == "trailing_off"]
-    if trail:
-        severe = len(trail) >= 2 and len(trail) >= 0.3 * max(d.sentences, 1)
-        out.append(("delivery.trailing_off", "medium" if severe else "low",
-                    f"{len(trail)} of {d.sentences} sentences trailed off. " + trail[0].message,
-                    trail[0].start, trail[0].end))
+    for kind, total, what in (("uptalk", d.statements, "statements ended with a rising pitch (uptalk)"),
+                              ("trailing_off", d.sentences, "sentences trailed off")):
+        found = [f for f in d.findings if f.kind == kind]
+        if found:
+            # Medium when it is a habit: twice or more, and in 30% of the sentences or more.
+            severe = len(found) >= 2 and len(found) >= 0.3 * max(total, 1)
+            out.append((f"delivery.{kind}", "medium" if severe else "low",
+                        f"{len(found)} of {total} {what}. " + found[0].message, found[0].start, found[0].end))
     for f in d.findings:
         if f.kind in ("quiet_voice", "quiet_recording"):
             out.append(("delivery.quiet", "medium" if f.kind == "quiet_voice" else "low", f.message, None, None))
