@@ -13,6 +13,7 @@ invisible, and the test checks that the voice_mock that runs is the wheel's.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -94,3 +95,35 @@ def test_demo_from_another_folder(installed):
     sessions = list((Path(env["VOICE_MOCK_HOME"]) / "sessions").glob("*/q01-*/feedback.json"))
     assert len(sessions) == 1
     assert list(elsewhere.iterdir()) == []  # nothing written in the working folder
+
+
+def _one_line_error(result) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
+    return result.stderr
+
+
+def test_evaluate_names_the_data_the_wheel_does_not_carry(installed):
+    """The real recordings and the labelled answers stay in the repository: asking for them from an
+    installed wheel is one line that says so and how to point at them, never a traceback."""
+    venv, env, elsewhere = installed
+    tool = str(venv / "bin" / "voice-mock")
+    real = subprocess.run([tool, "evaluate", "--set", "real"], capture_output=True, text=True, env=env, cwd=elsewhere,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    assert "real recordings are not installed" in _one_line_error(real) and "--real" in real.stderr
+    content = subprocess.run([tool, "evaluate", "--content"], capture_output=True, text=True, env=env, cwd=elsewhere,
+                             timeout=300, stdin=subprocess.DEVNULL)
+    assert "labelled answers are not installed" in _one_line_error(content) and "--answers" in content.stderr
+
+
+@pytest.mark.model
+def test_evaluate_all_from_the_wheel_skips_real_speech_with_a_note(installed, tmp_path):
+    venv, env, elsewhere = installed
+    one = tmp_path / "one-sample"
+    one.mkdir()
+    for suffix in (".flac", ".json"):
+        shutil.copy(REPO / "samples" / f"hard-quiet{suffix}", one)
+    result = _run([str(venv / "bin" / "voice-mock"), "evaluate", "--samples", str(one), "--json"], env=env, cwd=elsewhere)
+    out = json.loads(result.stdout)
+    assert [s["id"] for s in out["synthetic"]["samples"]] == ["hard-quiet"] and "real" not in out
+    assert "real speech not evaluated" in result.stderr and "Traceback" not in result.stderr

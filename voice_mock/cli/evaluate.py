@@ -8,7 +8,7 @@ import math
 
 from voice_mock.errors import UsageError, VoiceMockError
 
-from .common import banks_of, load_meaning, load_transcriber, store_of
+from .common import CONTENT_ANSWERS, REAL_DIR, banks_of, load_meaning, load_transcriber, store_of, warn
 
 
 def cmd_evaluate(args) -> int:
@@ -28,8 +28,16 @@ def cmd_evaluate(args) -> int:
     which = getattr(args, "which", "all")
     if which in ("all", "synthetic") and not args.samples.is_dir():
         raise UsageError(f"{args.samples}: not a folder")
+    skipped_real = None
     if which in ("all", "real") and not (args.real / "manifest.json").is_file():
-        raise UsageError(f"{args.real}: no manifest.json of real recordings there")
+        if args.real != REAL_DIR:
+            raise UsageError(f"{args.real}: no manifest.json of real recordings there")
+        # An installed package: the real recordings stay in the source repository (tests/data/real).
+        skipped_real = ("the real recordings are not installed with the package: they are in the source "
+                        "repository's tests/data/real; pass --real FOLDER")
+        if which == "real":
+            raise UsageError(skipped_real)
+        which = "synthetic"
     transcriber = load_transcriber(args, ui)
     out: dict = {"model": transcriber.name}
     if which in ("all", "synthetic"):
@@ -53,6 +61,8 @@ def cmd_evaluate(args) -> int:
             render_real(ui.console, scores, totals, transcriber.name)
     if args.json:
         print(json.dumps(out, indent=2))
+    if skipped_real:
+        warn(f"real speech not evaluated: {skipped_real}")
     return 0
 
 
@@ -89,6 +99,9 @@ def cmd_evaluate_content(args, ui) -> int:
     from voice_mock.banks import load_companies
     from voice_mock.evaluation.content import evaluate_content, load_answers
 
+    if args.answers == CONTENT_ANSWERS and not args.answers.is_file():
+        raise UsageError("the labelled answers are not installed with the package: they are in the source "
+                         "repository's tests/data/content/answers.toml; pass --answers FILE")
     answers = load_answers(args.answers)
     if not answers:
         raise VoiceMockError(f"{args.answers}: no [[answers]]")
