@@ -72,14 +72,14 @@ def real(whisper):
 def test_real_filled_pauses_precision_first(real):
     _, totals = real
     # Issue 10 targets: precision >= 0.9, recall >= 0.85 (by count per clip).
-    # Measured (tiny.en): development part 0.92 / 1.00; all 35 clips 0.93 /
-    # 0.76: the held-out monologue cold_corpus has 6 "uh" of which tiny.en
-    # writes 2 (docs/feedback.md). Recall's floor sits just under that.
+    # Measured (tiny.en): development part 1.00 / 1.00; all 35 clips 1.00 /
+    # 0.82 (14 of 17): the held-out monologue cold_corpus has 6 "uh" of which
+    # 3 are found (docs/feedback.md). The floors sit just under that.
     dev, everything = totals["dev"], totals["all"]
-    assert dev.filler_precision >= 0.9 and dev.filler_recall >= 0.85, dev
-    assert everything.filler_precision >= 0.9, everything
-    assert everything.filler_recall >= 0.75, everything
-    assert everything.timed_precision >= 0.9, everything
+    assert dev.filler_precision >= 0.95 and dev.filler_recall >= 0.95, dev
+    assert everything.filler_precision >= 0.95, everything
+    assert everything.filler_recall >= 0.8, everything
+    assert everything.timed_precision >= 0.95, everything
 
 
 def test_real_voice_quality_traps_have_no_counted_filler(real):
@@ -97,15 +97,17 @@ def test_real_speech_loses_no_sentence(real):
     for clip in ("acoustic_corpus", "cold_corpus", "cold_corpus3", "ba2_test"):
         s = scores[clip]
         assert s.found_words >= 0.9 * s.ref_words, (clip, s.found_words, s.ref_words, s.transcript)
-    # Only whispered speech (no voicing: VAD hears none of it) may lose words:
-    # measured, "whisper" keeps 2 of 5 (known gap, docs/feedback.md).
-    assert set(totals["all"].lost) <= {"whisper"}, totals["all"].lost
+    # Whispered speech included (no voicing: VAD hears almost none of it;
+    # "whisper" kept 2 of 5 words before the sound level overruled VAD):
+    # no clip comes out with fewer than half of its words.
+    assert totals["all"].lost == [], totals["all"].lost
+    assert scores["whisper"].found_words >= 4, scores["whisper"].transcript
 
 
 def test_real_word_error_rate_against_raw_whisper(real):
     _, totals = real
     dev, everything = totals["dev"], totals["all"]
-    # Measured: development part 24.5% against raw faster-whisper's 25.8%;
-    # all clips 24.8% against 24.0% (the whispered clips, streamed on VAD).
+    # Measured: development part 23.8% against raw faster-whisper's 25.8%;
+    # all clips 22.8% against 24.0% (held out alone: 20.0% against 19.1%).
     assert dev.wer <= dev.raw_wer, (dev.wer, dev.raw_wer)
-    assert everything.wer <= everything.raw_wer + 0.015, (everything.wer, everything.raw_wer)
+    assert everything.wer <= everything.raw_wer, (everything.wer, everything.raw_wer)

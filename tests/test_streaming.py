@@ -115,3 +115,18 @@ def test_whispered_answer_vad_never_heard_is_transcribed_whole():
     silent = FakeTranscriber()
     stream(np.zeros(16000 * 3, dtype=np.float32), silent)
     assert silent.calls == []
+
+
+def test_whispered_words_after_the_last_voiced_ones_are_transcribed():
+    from conftest import REPO
+
+    # "this is all very whispered": Silero VAD hears 0.93-1.02 s only, the
+    # whisper lasts to 2.6 s. The guessed last segment (made 0.8 s into VAD's
+    # "silence") and the tail cut after the last voiced frame would lose
+    # "very whispered"; the sound after it overrules both.
+    whispered = load_audio(REPO / "tests" / "data" / "real" / "audio" / "whisper.flac")
+    fake = FakeTranscriber()
+    streamer, words = stream(whispered, fake)
+    kept = [s for s in streamer.segments if not s.cancelled]
+    assert len(kept) == 1 and not kept[0].speculative
+    assert fake.calls[-1] >= int(2.7 * 16000), fake.calls

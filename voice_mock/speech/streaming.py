@@ -42,6 +42,9 @@ log = logging.getLogger("voice_mock.streaming")
 
 FRAME = 512
 TAIL_PAD_S = 0.25
+# Sound VAD did not hear after the guessed last segment (seconds) that makes
+# it transcribed again to the end: whispered words, not a breath (0.2-0.4 s).
+GUESS_OVERRULED_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -231,10 +234,15 @@ class SegmentingTranscriber:
         sound under them).
         """
         guess = self._guess
+        if guess is not None and self._has_sound_after(guess.end, GUESS_OVERRULED_S):
+            # VAD heard silence, but the person went on whispering (no voicing):
+            # the guess does not hold the last words; the segment runs to the end.
+            self._cancel_guess()
+            guess = None
         if guess is not None:
             # Silent since the guess was made: it holds the last words.
             self.segments.append(guess)
-        elif self._seg_voiced and self._n > self._seg_start:
+        elif self._n > self._seg_start and (self._seg_voiced or (self.segments and self._has_sound_after(self._seg_start))):
             self._close(self._n)
         self._put(2, None)
         self._closed = True
@@ -247,6 +255,17 @@ class SegmentingTranscriber:
         if not self.segments and self._n and sound_activity(self.audio()).any():
             return self.transcriber.transcribe(self.audio())
         return sorted(self._words, key=lambda w: w.start)
+
+    def _has_sound_after(self, start: int, min_sound_s: float = 0.3) -> bool:
+        """Sound after sample `start` that VAD never heard as speech
+        (whispered words): it is transcribed too; the evidence rules keep
+        only words with sound under them. Measured against the level of the
+        whole answer (a tail of silence alone has no speech to compare with)."""
+        if self._n <= start:
+            return False
+        context = min(self._n, self._n - start + 20 * SAMPLE_RATE)
+        active = sound_activity(self.recent_audio(self._n, context))
+        return bool(active[(context - (self._n - start)) // int(0.02 * SAMPLE_RATE):].sum() * 0.02 >= min_sound_s)
 
     def busy(self) -> bool:
         """Transcribing in the worker thread right now (native code: see voice_mock.interrupts)."""
@@ -315,11 +334,27 @@ class SegmentingTranscriber:
         offsets, chunks = self._offsets[:n], self._chunks[:n]
         start, end = segment.span_to_transcribe()
         first = max(bisect.bisect_right(offsets, start) - 1, 0)
-        last = bisect.bisect_left(offsets, end)
+        last = bisect.bisect_left(offsets, segment.end)
         if last <= first:
             return np.zeros(0, dtype=np.float32)
         audio = np.concatenate(chunks[first:last])
-        return audio[start - offsets[first] : end - offsets[first]]
+        whole = audio[start - offsets[first] : segment.end - offsets[first]]
+        # Sound after the last speech VAD heard (whispered words) is kept.
+        return whole[: heard_end(whole, max(0, end - start))]
+
+
+def heard_end(audio: np.ndarray, end: int, min_sound_s: float = 0.2) -> int:
+    """Where to stop transcribing a segment: `end` (shortly after the last
+    speech VAD heard), or later when there is sound after it (at least
+    `min_sound_s`): whispered words, which Silero VAD does not hear, come
+    after the last voiced ones (speech/evidence.py's level, not VAD)."""
+    hop = int(0.02 * SAMPLE_RATE)  # sound_activity's frames
+    active = sound_activity(audio)
+    after = active[end // hop:]
+    if after.sum() * 0.02 < min_sound_s:
+        return end
+    last = end // hop + int(np.flatnonzero(after)[-1]) + 1
+    return min(len(audio), max(end, last * hop + int(TAIL_PAD_S * SAMPLE_RATE)))
 
 
 def transcribe_in_windows(
