@@ -14,7 +14,7 @@ PACKAGES="python3 python3-venv python3-pip espeak-ng libportaudio2 libsndfile1 p
 EXTRAS="test,piper"
 if [ "${1:-}" = "--test" ]; then
   PACKAGES="$PACKAGES chromium"  # the HTML report opened in a real browser
-  PACKAGES="$PACKAGES strace util-linux"  # the no-network test: strace inside `unshare -n`
+  PACKAGES="$PACKAGES strace util-linux iproute2"  # the no-network test: strace inside `unshare -n` (ip: loopback up for Ray)
   EXTRAS="$EXTRAS,cluster"       # Ray, for the tests of `batch --engine ray`
   EXTRAS="$EXTRAS,base"          # Whisper base, for the tests of `--model base`
 fi

@@ -1,14 +1,20 @@
 """`voice-mock batch` as a user runs it, with the real model: six bundled samples and a corrupt
 file give seven rows and exit 1; a re-run does no work; a killed batch leaves no half-written
-result; `--engine ray` (a local Ray with 2 CPUs) gives the same rows; Ray listens on loopback only."""
+result; `--engine ray` gives the same rows, on a local Ray with 2 CPUs and with `--ray-address` on a
+running cluster (`ray start --head`, 2 CPUs); a local Ray listens on loopback only."""
 
+import contextlib
 import csv
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,14 +24,28 @@ from conftest import REPO, SAMPLES, run_cli
 SHORT = ["hard-like-verb", "hard-fillers-first", "hard-silence-end", "hard-quiet", "hard-fast", "hard-restart"]
 
 
-@pytest.fixture
-def folder(tmp_path):
-    answers = tmp_path / "answers"
+def _answers(where):
+    answers = where / "answers"
     answers.mkdir()
     for name in SHORT:
         (answers / f"{name}.flac").write_bytes((SAMPLES / f"{name}.flac").read_bytes())
     (answers / "corrupt.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + os.urandom(3000))
     return answers
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return _answers(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def scored_locally(tmp_path_factory):
+    """(folder, rows): the folder scored once by the local engine, for the Ray runs to match."""
+    where = tmp_path_factory.mktemp("local")
+    answers = _answers(where)
+    first = run_cli("batch", answers, "--question", "conflict", "--out", where / "out", "--jobs", "2")
+    assert first.returncode == 1, first.stderr
+    return answers, rows_of(where / "out")
 
 
 def rows_of(out):
@@ -105,18 +125,73 @@ def _ray():
         pytest.fail("Ray is not installed: scripts/setup.sh --test installs the 'cluster' extra")
 
 
+def _workers(out):
+    return {json.loads(p.read_text())["worker"] for p in (out / "results").glob("*/result.json")}
+
+
 @pytest.mark.model
-def test_ray_engine_gives_the_same_rows(tmp_path, folder):
+def test_ray_engine_gives_the_same_rows(tmp_path, scored_locally):
     _ray()
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    first = run_cli("batch", folder, "--question", "conflict", "--out", local, "--jobs", "2")
-    assert first.returncode == 1, first.stderr
+    folder, local_rows = scored_locally
+    on_ray = tmp_path / "ray"
     result = run_cli("batch", folder, "--question", "conflict", "--out", on_ray, "--engine", "ray")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "a local Ray with" in result.stderr
-    assert rows_of(on_ray) == rows_of(local)
-    workers = {json.loads(p.read_text())["worker"] for p in (on_ray / "results").glob("*/result.json")}
-    assert len(workers) == 2  # two actors, each loading the model once
+    assert rows_of(on_ray) == local_rows
+    assert len(_workers(on_ray)) == 2  # two actors, each loading the model once
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def ray_cluster():
+    """A running Ray cluster as a user starts one (`ray start --head`, 2 CPUs, on 127.0.0.1, usage
+    statistics and dashboard off, token authentication on), in its own process group and temporary
+    folder: (address, its temporary folder, the environment a driver needs). Stopped after."""
+    _ray()
+    temp = Path(tempfile.mkdtemp(prefix="vmray-", dir="/tmp"))  # short: Ray's socket paths must fit 107 bytes
+    port = _free_port()
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=os.urandom(16).hex(),
+               HOME=str(temp))
+    log = open(temp / "head.log", "w")
+    head = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
+         "--port", str(port), "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
+         "--temp-dir", str(temp / "ray")],
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "Ray runtime started" not in (temp / "head.log").read_text():
+            assert head.poll() is None and time.monotonic() < deadline, (temp / "head.log").read_text()[-3000:]
+            time.sleep(0.5)
+        yield f"127.0.0.1:{port}", temp, env
+    finally:
+        # Only what this fixture started: the head's process group (Ray's daemons and workers).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(head.pid, signal.SIGKILL)
+        head.wait()
+        log.close()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.model
+def test_ray_address_scores_on_a_running_cluster_with_the_same_rows(tmp_path, scored_locally, ray_cluster):
+    folder, local_rows = scored_locally
+    address, temp, env = ray_cluster
+    out = tmp_path / "cluster"
+    result = run_cli("batch", folder, "--question", "conflict", "--out", out, "--engine", "ray",
+                     "--ray-address", address, env=env)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and f"the Ray cluster at {address}" in result.stderr
+    assert rows_of(out) == local_rows
+    # The answers were scored by the cluster's workers (their logs are in its folder), one per CPU.
+    workers = {int(w.rsplit(":", 1)[1]) for w in _workers(out)}
+    logged = {int(p.stem.rsplit("-", 1)[1]) for p in (temp / "ray").glob("session_*/logs/worker-*.out")}
+    assert len(workers) == 2 and workers <= logged, (workers, logged)
 
 
 LISTENERS = r"""

@@ -57,7 +57,11 @@ def internet_connects(strace_log: str) -> list[str]:
     found = []
     for line in strace_log.splitlines():
         m = ADDRESS.search(line)
-        if m and not ipaddress.ip_address(m.group("v4") or m.group("v6")).is_loopback:
+        if not m:
+            continue
+        address = ipaddress.ip_address(m.group("v4") or m.group("v6"))
+        address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:127.0.0.1 is loopback too
+        if not address.is_loopback:
             found.append(line.strip())
     return found
 
@@ -69,15 +73,17 @@ def files_outside_data_dir(home: Path) -> list[str]:
     )
 
 
-def run_offline(tmp_path: Path, argv: list[str], name: str) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
-    """Run argv with no network under a fresh HOME; (result, internet connects, stray files)."""
+def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = False) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+    """Run argv with no network under a fresh HOME; (result, internet connects, stray files).
+    `loopback`: with the namespace's loopback interface up (a local Ray talks to itself over it)."""
     home = tmp_path / f"home-{name}"
     home.mkdir()
     log = tmp_path / f"strace-{name}.log"
     work = tmp_path / f"cwd-{name}"
     work.mkdir()
     result = subprocess.run(
-        ["unshare", "-n", "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
+        ["unshare", "-n", *(["sh", "-c", 'ip link set lo up && exec "$@"', "sh"] if loopback else []),
+         "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
         capture_output=True, text=True, env=_clean_env(home), cwd=work, timeout=600, stdin=subprocess.DEVNULL,
     )
     return result, internet_connects(log.read_text(errors="replace")), files_outside_data_dir(home)
@@ -95,11 +101,12 @@ def test_the_harness_catches_a_connect_and_a_stray_file(tmp_path):
         "import os, socket, pathlib\n"
         "s = socket.socket(); s.settimeout(1); s.connect_ex(('192.0.2.1', 443))\n"
         "u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.connect_ex(('::1', 53))\n"
+        "u.connect_ex(('::ffff:127.0.0.1', 53))\n"
         "p = pathlib.Path.home() / '.cache' / 'tracker' / 'id'; p.parent.mkdir(parents=True); p.write_text('x')\n"
     )
     result, connects, files = run_offline(tmp_path, [sys.executable, "-c", code], "probe")
     assert result.returncode == 0, result.stderr
-    assert len(connects) == 1 and "192.0.2.1" in connects[0], connects  # ::1 (loopback) is allowed
+    assert len(connects) == 1 and "192.0.2.1" in connects[0], connects  # ::1 and ::ffff:127.0.0.1 (loopback) are allowed
     assert files == [".cache/tracker/id"]
 
 
@@ -136,3 +143,23 @@ def test_evaluate_makes_no_connection_and_writes_no_telemetry(tmp_path):
     result, connects, files = run_offline(tmp_path, voice_mock("evaluate", "--set", "synthetic", "--samples", one, "--json"), "evaluate")
     _assert_offline(result, connects, files)
     assert [s["id"] for s in json.loads(result.stdout)["synthetic"]["samples"]] == ["hard-quiet"]
+
+
+@pytest.mark.model
+def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp_path):
+    """Ray's daemons ask cloud metadata addresses which cloud they run on, and a recent Ray keeps a
+    token under ~/.ray: `batch --engine ray` must do neither (batch/ray_engine.py)."""
+    _require_tools()
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        pytest.fail("Ray is not installed: scripts/setup.sh --test installs the 'cluster' extra")
+    if not shutil.which("ip"):
+        pytest.fail("needs ip (iproute2; scripts/setup.sh --test installs it)")
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    shutil.copy(SAMPLES / "hard-like-verb.flac", answers)
+    argv = voice_mock("batch", answers, "--question", "conflict", "--out", tmp_path / "out", "--engine", "ray")
+    result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True)
+    _assert_offline(result, connects, files)
+    assert "1 ok" in result.stderr and "a local Ray with" in result.stderr

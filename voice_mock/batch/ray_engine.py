@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 
 from voice_mock.errors import UsageError, VoiceMockError
@@ -46,6 +47,12 @@ def import_ray(local: bool):
     os.environ.update(NO_PHONE_HOME)
     if local:
         os.environ.update(LOOPBACK_ONLY)
+        # Ray >= 2.59 guards a local Ray with a token it writes to ~/.ray/auth_token: outside the data
+        # dir, and kept after the batch. A token made for this run, passed to Ray's processes in the
+        # environment, guards it as well (other users of the machine cannot drive it) and writes
+        # nothing. A token mode the user chose is theirs.
+        if "RAY_AUTH_MODE" not in os.environ:
+            os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
     try:
         import ray
     except ImportError:
@@ -84,7 +91,11 @@ class RayEngine:
                     ray.init(num_cpus=self.cpus, **options)
         except Exception as exc:
             where = self.address or "a local Ray"
-            raise VoiceMockError(f"cannot start Ray ({where}): {type(exc).__name__}: {exc}") from None
+            hint = ""
+            if self.address and "RAY_AUTH_MODE" not in os.environ:
+                hint = (" (a cluster started by Ray 2.59 or later wants its token: RAY_AUTH_MODE=token and"
+                        " RAY_AUTH_TOKEN, see docs/batch.md)")
+            raise VoiceMockError(f"cannot start Ray ({where}): {type(exc).__name__}: {exc}{hint}") from None
 
     def _run(self, ray, todo: Iterator[Payload], on_result) -> None:
         from ray.exceptions import RayActorError, RayError
