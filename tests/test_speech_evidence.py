@@ -77,3 +77,18 @@ def test_whispered_words_that_vad_missed_are_speech():
 def test_notes_of_sounds_are_not_words():
     assert is_annotation("[laughter]") and is_annotation("(laughs)") and is_annotation("*coughs*")
     assert not is_annotation("laughed") and not is_annotation("(a)b")
+
+
+def test_vad_filter_is_skipped_only_where_it_would_cut_sound_away():
+    from conftest import SAMPLES
+
+    from voice_mock.speech.transcriber import vad_misses_sound
+
+    # Whispered: Silero hears 0.1 s of 5 s; decoded without its filter.
+    whispered = load_audio(REAL / "whisper.flac")
+    assert vad_misses_sound(whispered, sound_activity(whispered))
+    # Voiced speech with pauses: VAD's chunks (padded 0.3 s) hold all the sound.
+    voiced = load_audio(SAMPLES / "career-aspirations.flac")[: 16000 * 12]
+    assert not vad_misses_sound(voiced, sound_activity(voiced))
+    quiet = np.zeros(16000 * 2, dtype=np.float32)
+    assert not vad_misses_sound(quiet, sound_activity(quiet))
