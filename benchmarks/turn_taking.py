@@ -17,9 +17,13 @@ development and the held-out answers apart:
   first 8 s of speech), computed on audio time from the VAD alone.
 
     .venv/bin/python benchmarks/turn_taking.py [--split dev|heldout|all] [--only ID] [--end-silence 6]
+        [--fast] [--settled 0.7] [--finished 2.5] [--early 5]
 
 Run it under the CPU lock: the figures depend on how fast the last words are
-transcribed.
+transcribed. `--fast` feeds the audio faster than real time, holding it in
+each silence until the last words before it are transcribed (as the demo
+does): the same decisions on audio time, for tuning; its waits leave out the
+transcription time, so the waits reported come from real-time runs.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from voice_mock.banks.catalog import find_question, load_banks  # noqa: E402
 from voice_mock.interview.loop import InterviewContext, LoopSettings, run_interview  # noqa: E402
 from voice_mock.speech.transcriber import WhisperTranscriber  # noqa: E402
 from voice_mock.speech.tts import SilentVoice  # noqa: E402
+from voice_mock.turn import TurnSettings  # noqa: E402
 
 DESCRIPTION = REPO / "benchmarks" / "data" / "turn_answers.toml"
 BUILDER = REPO / "scripts" / "make_turn_answers.py"
@@ -136,14 +141,15 @@ def judge(end_s: float, truth: dict) -> dict:
     return {"cut": kind, "wait_s": None}
 
 
-def run_one(truth: dict, audio, question, transcriber, end_silence: float) -> dict:
+def run_one(truth: dict, audio, question, transcriber, end_silence: float, turn: TurnSettings,
+            realtime: bool = True) -> dict:
     ui = TimingUI()
-    settings = LoopSettings(endpoint=EndpointSettings(end_silence_s=end_silence))
+    settings = LoopSettings(endpoint=EndpointSettings(end_silence_s=end_silence), turn=turn)
     with tempfile.TemporaryDirectory() as tmp:
         ctx = InterviewContext(
-            answers=lambda i, q: array_source(audio, realtime=True, trailing_silence_s=end_silence + 1.0),
+            answers=lambda i, q: array_source(audio, realtime=realtime, trailing_silence_s=end_silence + 1.0),
             voice=SilentVoice(), player=NullPlayer(), transcriber=transcriber, vad=StreamingVad(), ui=ui,
-            session_dir=Path(tmp), mode="benchmark", settings=settings)
+            session_dir=Path(tmp), mode="benchmark", settings=settings, paced=realtime)
         record = run_interview([question], ctx)[0]
     rec = record.recording
     row = {"id": truth["id"], "split": truth["split"], "voice": truth["voice"], "end_s": round(rec.duration_s, 2),
@@ -187,7 +193,19 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="only this answer id (repeatable)")
     parser.add_argument("--end-silence", type=float, default=EndpointSettings().end_silence_s)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--fast", action="store_true", help="faster than real time, for tuning (waits not comparable)")
+    default = TurnSettings()
+    parser.add_argument("--settled", type=float, default=default.settled_silence_s,
+                        help="TurnSettings.settled_silence_s (a finished sentence at the expected length)")
+    parser.add_argument("--finished", type=float, default=default.finished_silence_s,
+                        help="TurnSettings.finished_silence_s (a finished sentence, answer still short)")
+    parser.add_argument("--early", type=float, default=default.early_silence_s,
+                        help="TurnSettings.early_silence_s (the first seconds of speech)")
     args = parser.parse_args()
+    turn = TurnSettings(settled_silence_s=args.settled, finished_silence_s=args.finished,
+                        early_silence_s=args.early)
+    print(f"settings: settled {turn.settled_silence_s} s, finished {turn.finished_silence_s} s, "
+          f"early {turn.early_silence_s} s; {'FAST (not real time)' if args.fast else 'real time'}", flush=True)
 
     folder = clips()
     banks = load_banks()
@@ -201,7 +219,8 @@ def main() -> None:
         audio = load_audio(meta.with_suffix(".flac"))
         question = find_question(banks, truth["question_id"])
         peeks_before = len(transcriber.tail_s)
-        row = run_one(truth, audio, question, transcriber, args.end_silence)
+        row = run_one(truth, audio, question, transcriber, args.end_silence, turn, realtime=not args.fast)
+        row["spoken_s"] = round(truth["last_word_end_s"] - truth.get("first_word_s", 0.5), 1)
         old_end = fixed_rule_end(audio)
         old = judge(old_end, truth)
         row.update(old_cut=old["cut"], old_wait_s=old["wait_s"], peeks=len(transcriber.tail_s) - peeks_before,

@@ -36,6 +36,7 @@ SR = ms.SR
 LEAD_S = 0.5
 LEVEL_DBFS = -23.0
 KINDS = ("mid", "filler", "clause", "between", "question")
+MORE_MARGIN_S = 3.0  # the shared middle brings an answer this far past its question's expected minimum
 
 
 class EspeakVoice(ms.Espeak):
@@ -69,7 +70,65 @@ def words_of(text: str) -> list[str]:
     return [w for w in re.sub(r"[^\w' ]", " ", text).split() if w]
 
 
-def build(desc: dict, out_dir: Path) -> dict:
+def synthesise_parts(desc: dict, voice, more: dict) -> list[tuple]:
+    """Each part as ("speech", audio, words) or ("pause", seconds, kind); the "@more" part
+    (the question's shared middle, [more.<question_id>]) takes only as many of its
+    sentences as bring the answer to the question's expected length (`min_s`) plus
+    `MORE_MARGIN_S`, so a finished ending comes where a real answer would end.
+    With `more_at = "start"` it opens the answer instead, and fills only up to that
+    length: the answer's own parts, and their pauses, come after it."""
+    aid = desc["id"]
+    items: list[tuple] = []
+    parts = list(desc["parts"])
+    start = desc.get("more_at") == "start"  # the thinking pauses come after the expected length
+    if start:
+        parts.insert(0, "@more")
+    elif "@more" not in parts and desc["question_id"] in more:
+        # Before the closing sentence; at the very end when that sentence finishes a paused clause.
+        last = max(i for i, part in enumerate(parts) if isinstance(part, str))
+        parts.insert(len(parts) if last and isinstance(parts[last - 1], dict) else last, "@more")
+    for part in parts:
+        if isinstance(part, dict) and "pause" in part:
+            if part["kind"] not in KINDS:
+                raise SystemExit(f"{aid}: unknown pause kind {part['kind']!r}")
+            items.append(("pause", part["pause"], part["kind"]))
+        elif isinstance(part, dict):
+            items.append(("speech", voice.filler(part["filler"]), [part["filler"]]))
+        elif part == "@more":
+            items.append(("more",))
+        else:
+            items.append(("speech", joined(voice.speech(part)), words_of(part)))
+    if any(it[0] == "more" for it in items):
+        spec = more.get(desc["question_id"])
+        if spec is None:
+            raise SystemExit(f"{aid}: no [more.{desc['question_id']}] text")
+        base = LEAD_S if start else LEAD_S + sum(len(it[1]) / SR + ms.JOIN_GAP_S if it[0] == "speech" else it[1] if it[0] == "pause" else 0
+                            for it in items)
+        sentences = ms.split_sentences(spec["text"])
+        audios = voice.speech(spec["text"])
+        if len(audios) != len(sentences):  # one audio per sentence, whatever the engine
+            audios = [joined(voice.speech(t)) for t in sentences]
+        taken, total = [], base
+        for text, audio in zip(sentences, audios):
+            if total >= spec["min_s"] + MORE_MARGIN_S:
+                break
+            taken.append((text, audio))
+            total += len(audio) / SR + ms.SENTENCE_GAP_S
+        if total < spec["min_s"]:
+            raise SystemExit(f"{aid}: [more.{desc['question_id']}] is too short ({total:.1f} s)")
+        k = next(i for i, it in enumerate(items) if it[0] == "more")
+        items[k] = ("speech", joined([a for _, a in taken]), words_of(" ".join(t for t, _ in taken)))
+    return items
+
+
+def joined(sentences: list[np.ndarray]) -> np.ndarray:
+    parts = [sentences[0]]
+    for x in sentences[1:]:
+        parts += [ms.silence(ms.SENTENCE_GAP_S), x]
+    return ms.cap_natural_gaps(np.concatenate(parts))
+
+
+def build(desc: dict, out_dir: Path, more: dict) -> dict:
     aid = desc["id"]
     seed = zlib.crc32(aid.encode())
     voice = make_voice(desc["voice"], desc["speed"], seed)
@@ -84,28 +143,17 @@ def build(desc: dict, out_dir: Path) -> dict:
 
     add(ms.silence(LEAD_S))
     previous_sound = False
-    for part in desc["parts"]:
-        if isinstance(part, dict) and "pause" in part:
-            if part["kind"] not in KINDS:
-                raise SystemExit(f"{aid}: unknown pause kind {part['kind']!r}")
-            start, end = add(ms.silence(part["pause"]))
-            pauses.append({"start": start / SR, "end": end / SR, "duration_s": part["pause"], "kind": part["kind"],
+    for item in synthesise_parts(desc, voice, more):
+        if item[0] == "pause":
+            start, end = add(ms.silence(item[1]))
+            pauses.append({"start": start / SR, "end": end / SR, "duration_s": item[1], "kind": item[2],
                            "after": " ".join(spoken[-4:])})
             previous_sound = False
             continue
         if previous_sound:
             add(ms.silence(ms.JOIN_GAP_S))
-        if isinstance(part, dict):
-            audio = voice.filler(part["filler"])
-            spoken.append(part["filler"])
-        else:
-            sentences = voice.speech(part)
-            joined = [sentences[0]]
-            for s in sentences[1:]:
-                joined += [ms.silence(ms.SENTENCE_GAP_S), s]
-            audio = ms.cap_natural_gaps(np.concatenate(joined))
-            spoken.extend(words_of(part))
-        voiced.append(add(audio))
+        spoken.extend(item[2])
+        voiced.append(add(item[1]))
         previous_sound = True
     signal = np.concatenate(pieces)
     rms = np.sqrt(np.mean(np.concatenate([signal[a:b] for a, b in voiced]) ** 2))
@@ -119,7 +167,7 @@ def build(desc: dict, out_dir: Path) -> dict:
         "duration_s": round(len(signal) / SR, 3),
         "last_word_end_s": round(voiced[-1][1] / SR, 3),  # the file ends on the last word: no tail
         "pauses": [{**p, "start": round(p["start"], 3), "end": round(p["end"], 3)} for p in pauses],
-        "words": spoken,
+        "words": spoken, "first_word_s": LEAD_S,
     }
     (out_dir / f"{aid}.json").write_text(json.dumps(truth, indent=1) + "\n")
     print(f"{aid:26} {voice.name:28} {truth['duration_s']:5.1f} s  pauses "
@@ -133,10 +181,10 @@ def main(argv=None) -> int:
     ap.add_argument("--description", type=Path, default=ROOT / "benchmarks" / "data" / "turn_answers.toml")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    descs = tomllib.loads(args.description.read_text())["answer"]
-    for d in descs:
+    description = tomllib.loads(args.description.read_text())
+    for d in description["answer"]:
         if not args.ids or d["id"] in args.ids:
-            build(d, args.out)
+            build(d, args.out, description.get("more", {}))
     return 0
 
 

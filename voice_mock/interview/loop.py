@@ -25,6 +25,7 @@ from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
 from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
 from .turn_judge import PEEK_S, TurnJudge, ending_note, hint, keep_pace
+from voice_mock.turn import TurnSettings
 from voice_mock.types import Company, Question
 
 # An answer source gives, for each question, an iterator of audio blocks.
@@ -74,6 +75,7 @@ class LineListener:
 class LoopSettings:
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)
     max_repeats: int = 2  # times a question is offered again after silence
+    turn: TurnSettings = field(default_factory=TurnSettings)  # the end-of-answer decision's thresholds
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
         # Transcribed while the person speaks: at the end only the last words are left.
         streamer = SegmentingTranscriber(ctx.transcriber, SegmentSettings(peek_s=PEEK_S))
         # When the answer is over: decided from the last words and the voice, not a fixed silence.
-        judge = TurnJudge(streamer, question.target_seconds, settings.endpoint.end_silence_s)
+        judge = TurnJudge(streamer, question.target_seconds, settings.endpoint.end_silence_s, settings.turn)
         try:
             blocks = ctx.answers(index, question)
             if not ctx.paced:
