@@ -179,9 +179,10 @@ def summarise(rows: list[dict], label: str) -> list[str]:
     waits = [r["wait_s"] for r in rows if r["wait_s"] is not None]
     old_waits = [r["old_wait_s"] for r in rows if r["old_wait_s"] is not None]
     if waits:
+        old = (f"old rule: median {statistics.median(old_waits):.2f} s, worst {max(old_waits):.2f} s, "
+               f"over the {len(old_waits)} answers it did not cut") if old_waits else "old rule: cut them all"
         out.append(f"  silence waited after the last word of {len(waits)} finished answers: "
-                   f"median {statistics.median(waits):.2f} s, worst {max(waits):.2f} s "
-                   f"(old rule: median {statistics.median(old_waits):.2f} s, worst {max(old_waits):.2f} s)")
+                   f"median {statistics.median(waits):.2f} s, worst {max(waits):.2f} s ({old})")
         out.append(f"  end of answer to feedback: median {statistics.median(r['feedback_s'] for r in rows):.2f} s, "
                    f"worst {max(r['feedback_s'] for r in rows):.2f} s")
     return out
