@@ -8,7 +8,10 @@ child, from wait4), wall time, and the pace and word count it found, next to
 the same for one round alone ("the same speech cut short"): the pace of the
 long file should be within 10% of it, and its words about rounds x as many.
 
-    .venv/bin/python benchmarks/long_answer.py [--minutes 30] [--only 16k|48k]
+    .venv/bin/python benchmarks/long_answer.py [--minutes 30] [--only 16k|48k] [--question ID]
+
+With --question, every run is `analyze FILE --question ID --json`, which also loads the meaning
+model for the talking points (about 250 MB more: a separate figure, see docs/feedback.md).
 
 Run it under the CPU lock: flock /tmp/vm-cpu.lock .venv/bin/python benchmarks/long_answer.py
 """
@@ -50,12 +53,13 @@ def write_long(base: np.ndarray, minutes: float, path: Path, rate: int, channels
     return n / 16000
 
 
-def analyze(path: Path, data_dir: Path) -> tuple[dict, float, float]:
+def analyze(path: Path, data_dir: Path, question: str | None = None) -> tuple[dict, float, float]:
     """(pacing, peak MB, wall s) of `voice-mock analyze path --json` as a child process."""
     env = {**os.environ, "VOICE_MOCK_HOME": str(data_dir)}
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "voice_mock", "analyze", str(path), "--json"],
+        proc = subprocess.Popen([sys.executable, "-m", "voice_mock", "analyze", str(path), "--json",
+                                 *(["--question", question] if question else [])],
                                 stdout=out, stderr=subprocess.PIPE, env=env, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
@@ -71,13 +75,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--only", choices=("16k", "48k"))
+    parser.add_argument("--question", metavar="ID", help="analyze with --question ID (loads the meaning model)")
     args = parser.parse_args()
     base = one_round()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         short = tmp / "one-round.flac"
         sf.write(short, base, 16000, subtype="PCM_16")
-        ref, ref_mb, ref_s = analyze(short, tmp / "data")
+        ref, ref_mb, ref_s = analyze(short, tmp / "data", args.question)
+        if args.question:
+            print(f"with --question {args.question} (the meaning model loaded)")
         print(f"one round ({len(base) / 16000 / 60:.1f} min, 16 kHz mono): pace {ref['words_per_minute']:.0f} wpm, "
               f"{ref['word_count']} words, peak {ref_mb:.0f} MB, {ref_s:.0f} s")
         for label, rate, channels in (("16k", 16000, 1), ("48k", 48000, 2)):
@@ -85,7 +92,7 @@ def main() -> None:
                 continue
             path = tmp / f"long-{label}.flac"
             seconds = write_long(base, args.minutes, path, rate, channels)
-            pacing, peak_mb, took = analyze(path, tmp / "data")
+            pacing, peak_mb, took = analyze(path, tmp / "data", args.question)
             rounds = seconds / (len(base) / 16000)
             pace_diff = pacing["words_per_minute"] / ref["words_per_minute"] - 1
             print(f"{args.minutes:g} min, {rate // 1000} kHz {'stereo' if channels == 2 else 'mono'}: "

@@ -17,15 +17,19 @@ def _model():
     return get_vad_model()
 
 
-BATCH = 10_000  # frames per model run, as faster-whisper batches them (~5 min of audio)
+# Frames per model run (32 s of audio). faster-whisper runs 10,000 (5 min) at a time: the same
+# numbers (the recurrent state is carried from run to run), but the model's working memory for
+# 10,000 frames is ~250 MB at its peak, of which ~90 MB stay with the process afterwards (the
+# allocator keeps them); 1,000 frames cost ~100 MB and keep ~90 MB less (benchmarks/long_answer.py).
+BATCH = 1_000
 
 
 def speech_probabilities(audio: np.ndarray) -> np.ndarray:
     """One speech probability per 32 ms frame, for a whole clip.
 
     The same numbers as faster-whisper's `SileroVADModel(audio)` (frames in
-    batches of BATCH, each with the 64 samples before it as context, the
-    recurrent state carried from batch to batch), built one batch at a time:
+    batches, each with the 64 samples before it as context, the recurrent
+    state carried from batch to batch; ours are smaller), built one batch at a time:
     it builds the padded, context-prefixed copy of the whole clip at once,
     which for a 30-minute answer costs hundreds of MB."""
     audio = np.asarray(audio, dtype=np.float32).reshape(-1)
