@@ -3,7 +3,9 @@
 attempt to reach an internet address (AF_INET/AF_INET6 other than loopback:
 DNS lookups included) fails the test, and so does any file written under HOME
 outside the data dir (onnxruntime's telemetry queue in ~/.cache/Microsoft/
-was one). Local sockets (AF_UNIX: PulseAudio, nscd) are fine.
+was one). Local sockets (AF_UNIX: PulseAudio, nscd) and loopback are fine.
+Covered: demo, analyze, evaluate, practice (on the PulseAudio server of
+tests/pulse.py) and batch on a local Ray (loopback up in the namespace).
 
 The environment is scrubbed of the variables that switch telemetry off, so it
 is the package itself that must switch it off. A first test runs the same
@@ -19,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -163,3 +166,50 @@ def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp
     result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True)
     _assert_offline(result, connects, files)
     assert "1 ok" in result.stderr and "a local Ray with" in result.stderr
+
+
+@pytest.mark.model
+@pytest.mark.audio
+def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
+    """`practice` on the real PulseAudio server of tests/pulse.py (its socket is a file, so it is
+    reachable from inside the namespace): the question, the microphone, the answer and its
+    feedback, with no network and a fresh HOME."""
+    _require_tools()
+    from pulse import PulseServer
+
+    server = PulseServer(tmp_path / "pulse").start()
+    try:
+        home = tmp_path / "home-practice"
+        home.mkdir()
+        log = tmp_path / "strace-practice.log"
+        env = _clean_env(home) | {k: v for k, v in server.env.items() if k != "HOME"}
+        env |= {"PULSE_COOKIE": str(tmp_path / "pulse" / ".config" / "pulse" / "cookie"), "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(
+            ["unshare", "-n", "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log),
+             *voice_mock("practice", "--question", "why-leaving", "--voice", "none", "--end-silence", "2.0")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=env,
+            cwd=tmp_path,
+        )
+        try:
+            seen = ""
+            deadline = time.monotonic() + 180
+            while "Listening" not in seen:
+                line = proc.stdout.readline()
+                assert line or proc.poll() is None, f"practice ended early:\n{seen}\n{proc.stderr.read()[-2000:]}"
+                assert time.monotonic() < deadline, f"never listened:\n{seen}"
+                seen += line
+            server.speak_into_mic(SAMPLES / "why-leaving.flac")
+            out, err = proc.communicate(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    finally:
+        server.stop()
+    assert proc.returncode == 0, (seen + out)[-2000:] + err[-2000:]
+    traced = log.read_text(errors="replace")
+    assert "pulse/native" in traced  # the trace saw the microphone's connection (a local socket)
+    connects = internet_connects(traced)
+    assert connects == [], "tried the network:\n" + "\n".join(connects)
+    assert files_outside_data_dir(home) == [], files_outside_data_dir(home)
+    assert list((home / DATA_DIR / "sessions").glob("*/q01-*/feedback.json")), "no answer was saved"
