@@ -8,7 +8,7 @@ child, from wait4), wall time, and the pace and word count it found, next to
 the same for one round alone ("the same speech cut short"): the pace of the
 long file should be within 10% of it, and its words about rounds x as many.
 
-    .venv/bin/python benchmarks/long_answer.py [--minutes 30] [--only 16k|48k] [--question ID]
+    .venv/bin/python benchmarks/long_answer.py [--minutes 30] [--only 16k|48k] [--question ID] [--reference WPM,WORDS]
 
 With --question, every run is `analyze FILE --question ID --json`, which also loads the meaning
 model for the talking points (about 250 MB more: a separate figure, see docs/feedback.md).
@@ -76,17 +76,24 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--only", choices=("16k", "48k"))
     parser.add_argument("--question", metavar="ID", help="analyze with --question ID (loads the meaning model)")
+    parser.add_argument("--reference", metavar="WPM,WORDS",
+                        help="one round's pace and word count from an earlier run, instead of analysing it again")
     args = parser.parse_args()
     base = one_round()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         short = tmp / "one-round.flac"
         sf.write(short, base, 16000, subtype="PCM_16")
-        ref, ref_mb, ref_s = analyze(short, tmp / "data", args.question)
         if args.question:
             print(f"with --question {args.question} (the meaning model loaded)")
-        print(f"one round ({len(base) / 16000 / 60:.1f} min, 16 kHz mono): pace {ref['words_per_minute']:.0f} wpm, "
-              f"{ref['word_count']} words, peak {ref_mb:.0f} MB, {ref_s:.0f} s")
+        if args.reference:
+            wpm, words = args.reference.split(",")
+            ref = {"words_per_minute": float(wpm), "word_count": int(words)}
+            print(f"one round: pace {ref['words_per_minute']:.0f} wpm, {ref['word_count']} words (given)")
+        else:
+            ref, ref_mb, ref_s = analyze(short, tmp / "data", args.question)
+            print(f"one round ({len(base) / 16000 / 60:.1f} min, 16 kHz mono): pace {ref['words_per_minute']:.0f} "
+                  f"wpm, {ref['word_count']} words, peak {ref_mb:.0f} MB, {ref_s:.0f} s")
         for label, rate, channels in (("16k", 16000, 1), ("48k", 48000, 2)):
             if args.only and args.only != label:
                 continue
