@@ -174,8 +174,8 @@ def test_evaluate_content_through_the_cli(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     groups = {(g["style"], g["split"]): g for g in out["meaning"]["groups"]}
-    assert set(groups) == {("keyword", "held-out"), ("keyword", "tuning"), ("paraphrase", "held-out"),
-                           ("paraphrase", "tuning")}
+    assert set(groups) == {(style, split) for style in ("keyword", "paraphrase")
+                           for split in ("held-out", "fresh", "tuning")}
     assert all(g["decisions"] > 0 for g in groups.values())
 
 
@@ -188,6 +188,14 @@ def test_analyze_json_carries_method_and_score(tmp_path):
     flags = {f["id"]: f for f in json.loads(done.stdout)["content"]["red_flags"]}
     assert flags["job_hopping"]["method"] == "meaning" and flags["job_hopping"]["score"] >= 0.6
     assert "two-year chapter" in flags["job_hopping"]["evidence"][0]["text"]
+
+
+def test_fresh_held_out_batch_is_its_own_split():
+    answers = load_answers(ANSWERS)
+    fresh = [a for a in answers if a.get("fresh")]
+    assert len(fresh) >= 15 and all(a.get("held_out") for a in fresh)
+    assert len({QUESTIONS[a["question"]].bank for a in fresh}) >= 4
+    assert sum(bool(a.get("company")) for a in fresh) >= 6
 
 
 def test_labelled_answers_name_real_cues():

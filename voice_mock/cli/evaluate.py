@@ -138,9 +138,15 @@ def render_content(console, keywords, meaning, path) -> None:
                       f"{m.agreement:.2f}" if m else "-")
     console.print(table)
     shown = meaning or keywords
-    if shown.misses:
-        console.print(f"[dim]Disagreements ({'with meaning' if meaning else 'keywords only'}):[/]")
-        for d in shown.misses:
+    # Only the tuning part's disagreements are listed: reading the held-out
+    # ones invites tuning on them (--json still carries every one).
+    tuning = [d for d in shown.misses if d.split == "tuning"]
+    held = len(shown.misses) - len(tuning)
+    if tuning:
+        console.print(f"[dim]Disagreements in the tuning part ({'with meaning' if meaning else 'keywords only'}):[/]")
+        for d in tuning:
             verdict = "missed" if d.want else "wrongly found"
             how = f" ({d.method} {d.score:.2f})" if d.method and d.score is not None else ""
             console.print(f"[dim]  {d.answer}: {d.kind} {d.cue} {verdict}{how}[/]")
+    if held:
+        console.print(f"[dim]{held} disagreements in the held-out parts, not listed (--json has them)[/]")

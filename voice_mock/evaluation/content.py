@@ -4,7 +4,8 @@ typed answers (tests/data/content/answers.toml; docs/meaning.md).
 Each answer names its question (and company), its style ("keyword": the
 rubric's own words; "paraphrase": own words, negations, hypotheticals, other
 people's stories, look-alike words, subtle red flags), whether it is held
-out of tuning, and the cues it is labelled on: talking points `covered` /
+out of tuning (`held_out`; `fresh` marks the later held-out batch, reported
+apart as its own split), and the cues it is labelled on: talking points `covered` /
 `not_covered`, red flags `flags` / `not_flags`. Agreement is the share of
 those labelled decisions the analysis gets right, per style and split;
 only the labelled cues count.
@@ -20,11 +21,13 @@ from pathlib import Path
 from voice_mock.errors import VoiceMockError
 
 STYLES = ("keyword", "paraphrase")
+SPLITS = ("held-out", "fresh", "tuning")
 
 
 @dataclass
 class Decision:
     answer: str
+    split: str
     cue: str
     kind: str  # "point" or "flag"
     want: bool
@@ -36,7 +39,7 @@ class Decision:
 @dataclass
 class Group:
     style: str
-    split: str  # "held-out" or "tuning"
+    split: str  # "held-out", "fresh" (the later held-out batch) or "tuning"
     decisions: int = 0
     agreed: int = 0
     answers: int = 0
@@ -90,19 +93,25 @@ def evaluate_content(answers: list[dict], questions: dict, companies: dict, mean
         content = analyze_text(a["text"], question=question, company=company, meaning=meaning).content
         points = {t.id: t for t in content.talking_points}
         flags = {f.id: f for f in content.red_flags}
-        split = "held-out" if a.get("held_out") else "tuning"
+        split = split_of(a)
         group = groups.setdefault((a["style"], split), Group(a["style"], split))
         group.answers += 1
-        for decision in _decisions(a, points, flags, question):
+        for decision in _decisions(a, points, flags, question, split):
             group.decisions += 1
             group.agreed += decision.want == decision.got
             if decision.want != decision.got:
                 report.misses.append(decision)
-    report.groups = [groups[k] for k in sorted(groups, key=lambda k: (STYLES.index(k[0]), k[1] != "held-out"))]
+    report.groups = [groups[k] for k in sorted(groups, key=lambda k: (STYLES.index(k[0]), SPLITS.index(k[1])))]
     return report
 
 
-def _decisions(a: dict, points: dict, flags: dict, question) -> list[Decision]:
+def split_of(a: dict) -> str:
+    if not a.get("held_out"):
+        return "tuning"
+    return "fresh" if a.get("fresh") else "held-out"
+
+
+def _decisions(a: dict, points: dict, flags: dict, question, split: str) -> list[Decision]:
     known_points = {c.id for c in question.talking_points}
     known_flags = {c.id for c in question.red_flags}
     out = []
@@ -117,7 +126,7 @@ def _decisions(a: dict, points: dict, flags: dict, question) -> list[Decision]:
             else:
                 hit = flags.get(cue)
                 got, method, score = hit is not None, hit.method if hit else "", hit.score if hit else None
-            out.append(Decision(a["id"], cue, kind, want, got, method, score))
+            out.append(Decision(a["id"], split, cue, kind, want, got, method, score))
     return out
 
 
