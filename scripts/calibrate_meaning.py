@@ -15,7 +15,7 @@ import numpy as np
 from voice_mock.analysis.answer import Answer
 from voice_mock.analysis.meaning import best_hit, units
 from voice_mock.analysis.words import lexical_tokens, words_from_text
-from voice_mock.banks.catalog import load_banks
+from voice_mock.banks.catalog import load_banks, load_companies
 from voice_mock.meaning.classifier import probabilities
 from voice_mock.meaning.matcher import MeaningMatcher
 
@@ -82,5 +82,61 @@ def main() -> None:
         print(f"  chosen: {chosen:.2f}")
 
 
+def company_scores(matcher, company, kind, text, which):
+    """One profile sentence scored by its cue kind's classifier fitted without it."""
+    pos, neg = matcher.company_training(company, kind)
+    if which == "pos":
+        pos = [t for t in pos if t != text]
+    else:
+        neg = [t for t in neg if t != text]
+    if not pos:
+        return None
+
+    class Without:  # the profile with the sentence left out
+        def sentences(self, k, near_misses=False):
+            return ()
+    original = matcher.company_training
+    matcher.company_training = lambda c, k: (pos, neg)
+    try:
+        theta = matcher.fit_company(company, kind)
+    finally:
+        matcher.company_training = original
+    kept = words_from_text(text.split())
+    answer = Answer(kept, lexical_tokens(kept))
+    hit = best_hit(answer, units(answer), LeftOut(matcher, theta), None, _Cue(), company)
+    return hit.score if hit else 0.0
+
+
+class _Cue:
+    examples = ()
+    company = "x"
+
+
+def companies_main() -> None:
+    """The look-alike threshold: company clash examples and near misses, each
+    left out in turn. Chosen: the highest threshold at which at most 10% of
+    the clash examples would be dropped as look-alikes."""
+    questions = [q for b in load_banks().values() for q in b.questions]
+    matcher = MeaningMatcher(questions, None).load()
+    got = {"point": ([], []), "clash": ([], [])}
+    for company in load_companies().values():
+        for kind, group in (("mission", "point"), ("culture", "point"),
+                            ("mission_clash", "clash"), ("culture_clash", "clash")):
+            pos, neg = matcher.company_training(company, kind)
+            for t in pos:
+                sc = company_scores(matcher, company, kind, t, "pos")
+                if sc is not None:
+                    got[group][0].append(sc)
+            for t in company.sentences(kind, near_misses=True):
+                sc = company_scores(matcher, company, kind, t, "neg")
+                if sc is not None:
+                    got[group][1].append(sc)
+    for group, (p, m) in got.items():
+        p, m = np.array(p), np.array(m)
+        print(f"company {group}s: {len(p)} examples, {len(m)} near misses")
+        for thr in np.arange(0.05, 0.91, 0.05):
+            print(f"  {thr:.2f}: examples at or above {np.mean(p >= thr):.2f}, near misses at or above {np.mean(m >= thr):.2f}")
+
+
 if __name__ == "__main__":
-    main()
+    companies_main() if "--companies" in sys.argv else main()

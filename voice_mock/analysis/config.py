@@ -160,8 +160,14 @@ class ContentConfig:
     # Calibrated on the banks' examples and near misses, left out one at a
     # time: the lowest threshold at which at most 10% of near misses trigger
     # (docs/meaning.md).
-    meaning_point_threshold: float = 0.30
+    meaning_point_threshold: float = 0.20
     meaning_flag_threshold: float = 0.60
+    # A company clash raised only by the profile's clash words is dropped when
+    # the meaning model scores every sentence of the answer for that clash
+    # below this: the word is used in another sense ("I hunt bugs"). Chosen on
+    # the profiles' examples and near misses, left out one at a time
+    # (docs/meaning.md).
+    meaning_look_alike_threshold: float = 0.20
     # Hedges per 100 words worth a note / worth working on (our choice).
     hedges_per_100_words_low: float = 2.0
     hedges_per_100_words_medium: float = 4.0

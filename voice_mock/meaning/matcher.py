@@ -56,6 +56,8 @@ class MeaningMatcher:
         self._classifiers: dict[tuple[str, str], np.ndarray | None] = {}
         self._fitted: dict[str, np.ndarray] = {}
         self._answers: dict[str, np.ndarray] = {}
+        self._store: VectorStore | None = None
+        self._company_classifiers: dict[str, np.ndarray] = {}
 
     # --- loading --------------------------------------------------------
 
@@ -103,7 +105,7 @@ class MeaningMatcher:
     def _load(self) -> None:
         texts = self.training_texts()
         self.encoder.load()
-        store = VectorStore(self.cache_dir, self.encoder.model_id)
+        self._store = store = VectorStore(self.cache_dir, self.encoder.model_id)
         self._vectors = store.vectors(texts, self.encoder.encode)
         keys, rows = [], []
         for key, (pos, _neg) in self._examples.items():
@@ -117,9 +119,12 @@ class MeaningMatcher:
     # --- the CueScorer protocol -----------------------------------------
 
     def scores(self, question, cue, company, texts: Sequence[str]) -> Sequence[float] | None:
-        if not self.available or cue.company:
-            return None  # company-judged cues: the profile's terms (keywords) only, for now
-        theta = self._classifier(question.id, cue.id)
+        if not self.available:
+            return None
+        if cue.company:  # learnt from the company profile's examples and near misses
+            theta = self.company_classifier(company, cue.company) if company is not None else None
+        else:
+            theta = self._classifier(question.id, cue.id)
         if theta is None:
             return None
         return [float(p) for p in probabilities(theta, self._encode_answer(list(texts)))]
@@ -145,6 +150,40 @@ class MeaningMatcher:
         N = np.array([self._vectors[t] for t in neg]).reshape(-1, DIM)
         mask = np.array([k != key for k in self._pool_keys], bool)
         X, y, w = training_set(P, N, self._pool[mask])
+        return fit_logistic(X, y, w)
+
+    def company_training(self, company, kind: str) -> tuple[list[str], list[str]]:
+        """A company cue kind's positives (the profile's examples of it) and
+        negatives (its near misses, and the profile's examples of the
+        opposite: fit statements for a clash, clashes for a fit)."""
+        pos = list(company.sentences(kind))
+        opposite = ("mission", "culture") if kind.endswith("clash") else ("clash",)
+        neg = [*company.sentences(kind, near_misses=True), *(t for k in opposite for t in company.sentences(k))]
+        return pos, neg
+
+    def company_classifier(self, company, kind: str) -> np.ndarray | None:
+        """The classifier of one company cue kind, or None when the profile
+        has no examples of it (keywords only). Bundled profiles' ship fitted;
+        others are fitted once (~0.1 s) and kept for the session."""
+        pos, neg = self.company_training(company, kind)
+        if not pos:
+            return None
+        key = classifier_key(self.encoder.model_id, pos, neg)
+        theta = self._fitted.get(key)
+        if theta is None:
+            theta = self._company_classifiers.get(key)
+        if theta is None:
+            theta = self._company_classifiers[key] = self.fit_company(company, kind)
+        return theta
+
+    def fit_company(self, company, kind: str) -> np.ndarray:
+        pos, neg = self.company_training(company, kind)
+        missing = [t for t in (*pos, *neg) if t not in self._vectors]
+        if missing:
+            self._vectors.update(self._store.vectors(missing, self.encoder.encode))
+        P = np.array([self._vectors[t] for t in pos])
+        N = np.array([self._vectors[t] for t in neg]).reshape(-1, DIM)
+        X, y, w = training_set(P, N, self._pool)
         return fit_logistic(X, y, w)
 
     def cue_keys(self) -> list[tuple[str, str]]:

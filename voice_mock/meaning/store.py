@@ -24,10 +24,13 @@ class VectorStore:
     def __init__(self, cache_dir: Path | None, model_id: str) -> None:
         self.path = Path(cache_dir) / "meaning" / "vectors.npz" if cache_dir else None
         self.model_id = model_id
+        self._known: dict[str, np.ndarray] | None = None
 
     def vectors(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
-        known = {**_read(BUNDLED, self.model_id), **_read(self.path, self.model_id)}
-        missing = [t for t in texts if t not in known]
+        if self._known is None:
+            self._known = {**_read(BUNDLED, self.model_id), **_read(self.path, self.model_id)}
+        known = self._known
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             for t, v in zip(missing, encode(missing)):
                 known[t] = v
