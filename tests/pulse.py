@@ -65,3 +65,18 @@ class PulseServer:
 
     def speak_into_mic(self, audio_file: Path) -> None:
         self._run("paplay", "-d", MIC_SINK, str(audio_file), timeout=300)  # plays in real time
+
+
+def wait_for(proc, needle: str, lines: list[str], timeout: float) -> None:
+    """Read `proc`'s stdout into `lines` until a line holds `needle`; fail if it exits or `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                raise AssertionError(f"voice-mock exited early:\n{''.join(lines)}\n{proc.stderr.read()}")
+            continue
+        lines.append(line)
+        if needle in line:
+            return
+    raise AssertionError(f"never saw {needle!r}:\n{''.join(lines)}")

@@ -16,7 +16,7 @@ import soundfile as sf
 
 from conftest import REPO, SAMPLES
 from faults import small_tmpfs
-from pulse import PulseServer
+from pulse import PulseServer, wait_for
 
 pytestmark = [pytest.mark.audio, pytest.mark.model]
 
@@ -45,17 +45,7 @@ class Practice:
         self.speaker = None
 
     def wait_for(self, needle: str, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"voice-mock exited early:\n{''.join(self.out)}\n{self.proc.stderr.read()}")
-                continue
-            self.out.append(line)
-            if needle in line:
-                return
-        raise AssertionError(f"never saw {needle!r}:\n{''.join(self.out)}")
+        wait_for(self.proc, needle, self.out, timeout)
 
     def speak(self) -> None:
         self.wait_for("Listening")

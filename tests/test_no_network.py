@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -175,7 +174,7 @@ def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
     reachable from inside the namespace): the question, the microphone, the answer and its
     feedback, with no network and a fresh HOME."""
     _require_tools()
-    from pulse import PulseServer
+    from pulse import PulseServer, wait_for
 
     server = PulseServer(tmp_path / "pulse").start()
     try:
@@ -191,13 +190,8 @@ def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
             cwd=tmp_path,
         )
         try:
-            seen = ""
-            deadline = time.monotonic() + 180
-            while "Listening" not in seen:
-                line = proc.stdout.readline()
-                assert line or proc.poll() is None, f"practice ended early:\n{seen}\n{proc.stderr.read()[-2000:]}"
-                assert time.monotonic() < deadline, f"never listened:\n{seen}"
-                seen += line
+            lines: list[str] = []
+            wait_for(proc, "Listening", lines, timeout=180)
             server.speak_into_mic(SAMPLES / "why-leaving.flac")
             out, err = proc.communicate(timeout=300)
         finally:
@@ -206,7 +200,7 @@ def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
                 proc.wait()
     finally:
         server.stop()
-    assert proc.returncode == 0, (seen + out)[-2000:] + err[-2000:]
+    assert proc.returncode == 0, ("".join(lines) + out)[-2000:] + err[-2000:]
     traced = log.read_text(errors="replace")
     assert "pulse/native" in traced  # the trace saw the microphone's connection (a local socket)
     connects = internet_connects(traced)

@@ -8,11 +8,10 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pytest
 
 from conftest import REPO, SAMPLES
-from pulse import PulseServer
+from pulse import PulseServer, wait_for
 from voice_mock.audio.formats import load_audio, rms_dbfs
 from voice_mock.evaluation.metrics import word_error_rate
 
@@ -24,20 +23,6 @@ def pulse(tmp_path):
     server = PulseServer(tmp_path / "pulse").start()
     yield server
     server.stop()
-
-
-def wait_for(proc, needle: str, lines: list[str], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
-                raise AssertionError(f"voice-mock exited early:\n{''.join(lines)}\n{proc.stderr.read()}")
-            continue
-        lines.append(line)
-        if needle in line:
-            return
-    raise AssertionError(f"never saw {needle!r}:\n{''.join(lines)}")
 
 
 def test_practice_on_virtual_microphone_and_speaker(pulse, tmp_path):

@@ -12,9 +12,8 @@ import pytest
 import soundfile as sf
 
 from conftest import REPO
-from pulse import PulseServer
+from pulse import PulseServer, wait_for
 from spoken import spoken
-from test_practice_pulseaudio import wait_for
 
 pytestmark = [pytest.mark.audio, pytest.mark.model]
 

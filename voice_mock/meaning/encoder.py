@@ -29,7 +29,7 @@ BATCH = 32
 DIM = 384
 
 
-# name -> (PyPI distribution, file in it, id prefix). paraphrase-MiniLM-L3-v2
+# name -> (PyPI distribution, ONNX file in it). paraphrase-MiniLM-L3-v2
 # (3 layers, fp32) is the default: half the memory and CPU of the 6-layer
 # all-MiniLM int8 (docs/meaning.md has the comparison).
 MODELS = {
@@ -133,7 +133,7 @@ class SentenceEncoder:
 
 
 def model_id(name: str, path: Path) -> str:
-    """Names the model and its file (size and modification time), so vectors
-    cached for another model or version are never reused."""
+    """Names the model and its file's size, so vectors cached for another
+    model or version are never reused."""
     st = path.stat()
     return f"{name}:{st.st_size}"
