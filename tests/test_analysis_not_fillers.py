@@ -93,3 +93,63 @@ def test_phrase_final_lengthening_is_not_hesitation():
     words = [Word("I", 0.0, 0.2, 0.95), Word("agree.", 0.25, 1.0, 0.95)]
     fb = analyze(words, [Interval(0.0, 1.0)], 1.5, steady=[Interval(0.4, 0.95)])
     assert fb.hesitation.lengthened_words == []
+
+
+# ------------------------------------------- the tune of held voice (held_pitch.py)
+# Held voice with no word on it is counted only when its pitch is a filled
+# pause's too: small movement, low in the speaker's range, level or falling.
+# The answer's own words (syllables()) are voiced at 110-142 Hz.
+
+
+def glide(seconds: float, f0_from: float, f0_to: float, formants=(700.0, 1200.0, 2600.0)) -> np.ndarray:
+    """A held vowel whose pitch moves from f0_from to f0_to (Hz)."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    f0 = np.linspace(f0_from, f0_to, len(t))
+    phase = 2 * np.pi * np.cumsum(f0) / RATE
+    out = np.zeros_like(t)
+    for k in range(1, int(4000 / max(f0_from, f0_to))):
+        gain = sum(1.0 / (1.0 + ((k * f0 - fm) / 120.0) ** 2) for fm in formants)
+        out += gain * np.sin(k * phase)
+    return (0.2 * out / np.max(np.abs(out))).astype(np.float32)
+
+
+def _measured(audio, words, speech):
+    from voice_mock.speech.prosody import pitch_track
+
+    steady = steady_voiced(audio, speech)
+    assert steady, "the held voice is measured"
+    return analyze(words, speech, len(audio) / RATE, steady=steady, prosody=pitch_track(audio, RATE, speech))
+
+
+def test_held_voice_with_a_filled_pause_tune_is_counted():
+    # low (95 Hz under the words' ~125) and falling a little: an "uh" Whisper did not write
+    fb = _measured(*_answer_with(glide(0.5, 97.0, 93.0)))
+    (um,) = fb.hesitation.filled_pauses
+    assert (um.text, um.source) == ("[um?]", "audio") and um.confidence >= 0.5
+    assert fb.hesitation.filled_pause_count == 1
+
+
+def test_held_voice_without_the_tune_stays_possible():
+    for name, held in (
+        ("high", vowel(0.5, f0=180.0)),  # an exaggerated or falsetto vowel, a laugh's pitch
+        ("rising", glide(0.5, 92.0, 100.0)),  # low but rising: a questioning, drawn vowel
+        ("sweeping", glide(0.5, 80.0, 110.0)),  # moving 5 semitones
+    ):
+        fb = _measured(*_answer_with(held))
+        assert fb.hesitation.filled_pauses, name
+        assert fb.hesitation.filled_pause_count == 0, (name, fb.hesitation.filled_pauses)
+
+
+def test_laughter_with_its_pitch_measured_is_not_counted():
+    fb = _measured(*_answer_with(laughter()))
+    assert fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses
+
+
+def test_held_end_of_a_sentence_is_not_counted_even_with_the_tune():
+    # "...the project." with its last vowel drawn out low and level, straight on: phrase-final
+    # lengthening, not an "uh" (mfa_affectation's "aligner" in tests/data/real)
+    audio = np.concatenate([syllables(1.4), glide(0.5, 97.0, 93.0), silence(0.3), syllables(1.4)])
+    words = say("I led the project.", 0.0, word_s=0.35) + say("and it shipped", 2.2, word_s=0.45)
+    speech = [Interval(0.0, 1.9), Interval(2.2, 3.6)]
+    fb = _measured(audio, words, speech)
+    assert fb.hesitation.filled_pauses and fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses

@@ -147,6 +147,17 @@ class AlignmentConfig:
     # samples ("a", "I") last 0.06-0.15 s in Whisper's stamps; "out." over
     # a long final vowel leaves 0.06 s and is not a filler.
     min_word_after_filler_s: float = 0.15
+    # Held voice with no word on it is counted (confidence_held_tune) when
+    # its pitch has a filled pause's tune (held_pitch.py): small F0 movement
+    # (Goto et al. 1999), low in the speaker's range and level or falling
+    # (O'Shaughnessy 1992; Shriberg & Lickley 1993). On the development part
+    # of tests/data/real the written fillers' held voice moved 0.2-1.6
+    # semitones, sat 2.3-4.5 below the speaker's median and fell.
+    tune_max_range_st: float = 2.0
+    tune_min_below_speaker_st: float = 1.5
+    tune_max_slope_st_per_s: float = 0.0
+    tune_min_voiced_share: float = 0.5
+    confidence_held_tune: float = 0.7
 
 
 @dataclass(frozen=True)
