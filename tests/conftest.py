@@ -17,6 +17,19 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICE_MOCK_HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture
+def short_dir():
+    """A fresh folder with a short path (/tmp/vmXXXXXXXX), removed after: a local Ray keeps its
+    sockets in the data dir, and pytest's own folders are too long for a socket path."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="vm", dir="/tmp"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def run_cli(*args, env=None, input=None, timeout=600):
     """voice-mock as a user runs it: a separate process."""
     full_env = dict(os.environ)

@@ -309,3 +309,31 @@ def test_batch_missing_input_and_missing_ray(tmp_path, answers):
                      env={"PYTHONPATH": str(shim)})
     assert result.returncode == 2 and "pip install 'voice-mock[cluster]'" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_local_ray_keeps_its_files_in_the_data_dir_or_says_why_it_cannot(tmp_path, monkeypatch):
+    """Ray's own folder (default /tmp/ray) goes under the data dir; a data dir too long for Ray's
+    socket paths (107 bytes) is one line saying what to do; RAY_TMPDIR is the user's choice."""
+    from voice_mock.batch.ray_engine import RAY_ADDS, SOCKET_PATH_MAX, local_temp_dir
+
+    monkeypatch.delenv("RAY_TMPDIR", raising=False)
+    assert local_temp_dir(tmp_path / ".." / "data") == (tmp_path.parent / "data" / "ray")  # absolute, as Ray wants
+    fits = "/" + "d" * (SOCKET_PATH_MAX - RAY_ADDS - len("/ray") - 1)
+    assert len(str(local_temp_dir(fits))) + RAY_ADDS == SOCKET_PATH_MAX
+    with pytest.raises(UsageError, match=r"too long for them \(44 characters, at most 43\).*--data-dir.*RAY_TMPDIR"):
+        local_temp_dir(fits + "d")
+    monkeypatch.setenv("RAY_TMPDIR", "/somewhere/short")
+    assert local_temp_dir(fits + "d") is None  # Ray then uses RAY_TMPDIR/ray
+
+
+def test_batch_on_ray_with_a_data_dir_too_long_for_ray_stops_before_any_work(tmp_path, answers):
+    from conftest import run_cli
+
+    pytest.importorskip("ray")
+    long_home = tmp_path / ("x" * 60)
+    result = run_cli("batch", answers, "--question", "conflict", "--out", tmp_path / "out", "--engine", "ray",
+                     "--data-dir", long_home, env={"RAY_TMPDIR": ""})
+    assert result.returncode == 2, result.stderr
+    assert "too long for them" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists() and not (long_home / "ray").exists()

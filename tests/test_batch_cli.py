@@ -130,15 +130,18 @@ def _workers(out):
 
 
 @pytest.mark.model
-def test_ray_engine_gives_the_same_rows(tmp_path, scored_locally):
+def test_ray_engine_gives_the_same_rows(tmp_path, scored_locally, short_dir):
     _ray()
     folder, local_rows = scored_locally
     on_ray = tmp_path / "ray"
-    result = run_cli("batch", folder, "--question", "conflict", "--out", on_ray, "--engine", "ray")
+    result = run_cli("batch", folder, "--question", "conflict", "--out", on_ray, "--engine", "ray",
+                     env={"VOICE_MOCK_HOME": str(short_dir / "data")})
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "a local Ray with" in result.stderr
     assert rows_of(on_ray) == local_rows
     assert len(_workers(on_ray)) == 2  # two actors, each loading the model once
+    # Ray's folder was in the data dir, and this run's session (logs, sockets) is gone with it.
+    assert (short_dir / "data" / "ray").is_dir() and not list((short_dir / "data" / "ray").glob("session_2*"))
 
 
 def _free_port():
@@ -204,10 +207,11 @@ def listening():
             if fields[3] == "0A":  # LISTEN
                 found.add(fields[1])
     return found
-from voice_mock.batch.ray_engine import RayEngine, import_ray
+from pathlib import Path
+from voice_mock.batch.ray_engine import RayEngine, import_ray, local_temp_dir
 ray = import_ray(local=True)
 before = listening()
-engine = RayEngine(None, None, 1, cpus=2, model=None)
+engine = RayEngine(None, None, 1, cpus=2, model=None, temp_dir=local_temp_dir(Path(sys.argv[1])))
 engine._start(ray)
 try:
     new = listening() - before
@@ -218,11 +222,12 @@ finally:
 LOOPBACK = ("0100007F:", "00000000000000000000000001000000:", "0000000000000000FFFF00000100007F:")
 
 
-def test_local_ray_listens_on_loopback_only():
+def test_local_ray_listens_on_loopback_only(short_dir):
     """Every server a local Ray starts listens on 127.0.0.1 (as /proc/net/tcp shows it), never on
     all interfaces or the machine's address."""
     _ray()
-    result = subprocess.run([sys.executable, "-c", LISTENERS], capture_output=True, text=True, cwd=REPO, timeout=300)
+    result = subprocess.run([sys.executable, "-c", LISTENERS, str(short_dir)], capture_output=True, text=True,
+                            cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["new"], "Ray started no server?"

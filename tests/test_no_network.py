@@ -75,18 +75,22 @@ def files_outside_data_dir(home: Path) -> list[str]:
     )
 
 
-def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = False) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = False, home: Path | None = None,
+                env: dict | None = None) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
     """Run argv with no network under a fresh HOME; (result, internet connects, stray files).
-    `loopback`: with the namespace's loopback interface up (a local Ray talks to itself over it)."""
-    home = tmp_path / f"home-{name}"
-    home.mkdir()
+    `loopback`: with the namespace's loopback interface up (a local Ray talks to itself over it).
+    `home`: an empty folder to use as HOME (default: a new one in tmp_path); `env`: more variables."""
+    if home is None:
+        home = tmp_path / f"home-{name}"
+        home.mkdir()
     log = tmp_path / f"strace-{name}.log"
     work = tmp_path / f"cwd-{name}"
     work.mkdir()
     result = subprocess.run(
         ["unshare", "-n", *(["sh", "-c", 'ip link set lo up && exec "$@"', "sh"] if loopback else []),
          "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
-        capture_output=True, text=True, env=_clean_env(home), cwd=work, timeout=600, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, env=_clean_env(home) | (env or {}), cwd=work, timeout=600,
+        stdin=subprocess.DEVNULL,
     )
     return result, internet_connects(log.read_text(errors="replace")), files_outside_data_dir(home)
 
@@ -148,9 +152,11 @@ def test_evaluate_makes_no_connection_and_writes_no_telemetry(tmp_path):
 
 
 @pytest.mark.model
-def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp_path):
-    """Ray's daemons ask cloud metadata addresses which cloud they run on, and a recent Ray keeps a
-    token under ~/.ray: `batch --engine ray` must do neither (batch/ray_engine.py)."""
+def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp_path, short_dir):
+    """Ray's daemons ask cloud metadata addresses which cloud they run on, a recent Ray keeps a
+    token under ~/.ray, and a local Ray keeps its sockets, logs and session files in $TMPDIR/ray
+    (/tmp/ray): `batch --engine ray` must do none of it (batch/ray_engine.py). HOME is short
+    (short_dir): Ray's folder goes in the data dir under it, and socket paths have 107 bytes."""
     _require_tools()
     try:
         import ray  # noqa: F401
@@ -162,9 +168,16 @@ def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp
     answers.mkdir()
     shutil.copy(SAMPLES / "hard-like-verb.flac", answers)
     argv = voice_mock("batch", answers, "--question", "conflict", "--out", tmp_path / "out", "--engine", "ray")
-    result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True)
+    temp = tmp_path / "tmpdir"  # where Ray would put its folder by default ($TMPDIR/ray): fresh and empty
+    temp.mkdir()
+    result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True, home=short_dir,
+                                          env={"TMPDIR": str(temp)})
     _assert_offline(result, connects, files)
     assert "1 ok" in result.stderr and "a local Ray with" in result.stderr
+    assert sorted(str(p.relative_to(temp)) for p in temp.rglob("*")) == [], "wrote in TMPDIR (Ray's default /tmp/ray)"
+    ray_dir = short_dir / DATA_DIR / "ray"
+    assert ray_dir.is_dir(), "Ray's folder was not in the data dir"
+    assert not list(ray_dir.glob("session_2*")), "the local Ray's session folder was left behind"
 
 
 @pytest.mark.model

@@ -13,7 +13,9 @@ import contextlib
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from voice_mock.errors import UsageError, VoiceMockError
 
@@ -42,6 +44,30 @@ LOCAL_ONLY = {
 }
 
 
+# A local Ray keeps its sockets, logs and session files in a folder of its own (by default
+# /tmp/ray, outside the data dir): here, DATA_DIR/ray. A Unix socket's path has at most 107 bytes
+# on Linux, and Ray adds up to 64 to its folder ("/session_<date>_<time>_<microseconds>_<pid>/
+# sockets/plasma_store"), so the folder's own path may have at most 43.
+SOCKET_PATH_MAX = 107
+RAY_ADDS = len("/session_2026-12-03_14-22-27_123456_4194304/sockets/plasma_store")
+
+
+def local_temp_dir(data_dir: Path) -> Path | None:
+    """Where a local Ray keeps its files: DATA_DIR/ray; None when the user chose a folder with
+    RAY_TMPDIR (Ray's own setting). A data dir too long for Ray's socket paths is a usage error
+    that says what to do, before any work."""
+    if os.environ.get("RAY_TMPDIR"):
+        return None
+    temp = Path(os.path.abspath(data_dir)) / "ray"
+    room = SOCKET_PATH_MAX - RAY_ADDS
+    if len(os.fsencode(temp)) > room:
+        raise UsageError(
+            f"a local Ray keeps its sockets in the data dir, and {temp} is too long for them "
+            f"({len(os.fsencode(temp))} characters, at most {room}): give a shorter --data-dir, "
+            "or set RAY_TMPDIR to a short folder of yours")
+    return temp
+
+
 def import_ray(local: bool):
     """Ray, imported with the settings above; `local`: for a Ray on this machine only."""
     os.environ.update(NO_PHONE_HOME)
@@ -63,8 +89,11 @@ def import_ray(local: bool):
 class RayEngine:
     name = "ray"
 
-    def __init__(self, address: str | None, jobs: int | None, threads: int, cpus: int, model: str | None) -> None:
+    def __init__(self, address: str | None, jobs: int | None, threads: int, cpus: int, model: str | None,
+                 temp_dir: Path | None = None) -> None:
+        """`temp_dir`: a local Ray's folder (local_temp_dir); None: Ray's default (RAY_TMPDIR or /tmp)."""
         self.address, self.jobs, self.threads, self.cpus, self.model = address, jobs, threads, cpus, model
+        self.temp_dir = temp_dir
         self.actors_started = 0
 
     def describe(self) -> str:
@@ -75,10 +104,25 @@ class RayEngine:
     def run(self, payloads: Iterable[Payload], on_result: Callable[[Payload, dict], None]) -> None:
         ray = import_ray(local=not self.address)
         self._start(ray)
+        session = self._session_dir(ray)
         try:
             self._run(ray, iter(payloads), on_result)
         finally:
             ray.shutdown()
+            if session is not None:  # a local Ray's logs and sockets: nothing of it stays behind
+                shutil.rmtree(session, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    (self.temp_dir / "session_latest").unlink()
+
+    def _session_dir(self, ray) -> Path | None:
+        """The folder this run's local Ray made in temp_dir (None for a cluster, or if Ray moved it)."""
+        if self.address or self.temp_dir is None:
+            return None
+        try:
+            session = Path(ray._private.worker._global_node.get_session_dir_path())
+        except Exception:
+            return None
+        return session if session.parent == self.temp_dir else None
 
     def _start(self, ray) -> None:
         options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
@@ -87,8 +131,13 @@ class RayEngine:
             if self.address:
                 ray.init(address=self.address, **options)
             else:
+                if self.temp_dir is not None:
+                    options["_temp_dir"] = str(self.temp_dir)
                 with _environment(LOCAL_ONLY):
                     ray.init(num_cpus=self.cpus, **options)
+                if self.temp_dir is not None:  # Ray makes its folder writable by all; this one is the user's
+                    with contextlib.suppress(OSError):
+                        os.chmod(self.temp_dir, 0o700)
         except Exception as exc:
             where = self.address or "a local Ray"
             hint = ""

@@ -20,8 +20,8 @@ def cmd_batch(args) -> int:
     from voice_mock.batch.runner import run_batch
     from voice_mock.batch.task import model_fingerprint
 
-    engine = make_engine(args)
     store = store_of(args)
+    engine = make_engine(args, store.data_dir)
     banks = banks_of(store, args.bank)
     companies = load_companies(extra_dirs=[store.data_dir / "companies"])
     # The command line's own question and company must exist: a typo would fail every row.
@@ -46,7 +46,7 @@ def cmd_batch(args) -> int:
     return 1 if report.failed else 0
 
 
-def make_engine(args):
+def make_engine(args, data_dir):
     from voice_mock.speech.transcriber import available_cores
 
     if args.jobs is not None and args.jobs < 1:
@@ -55,12 +55,13 @@ def make_engine(args):
         raise UsageError("--ray-address needs --engine ray")
     cores = available_cores()
     if args.engine == "ray":
-        from voice_mock.batch.ray_engine import RayEngine, import_ray
+        from voice_mock.batch.ray_engine import RayEngine, import_ray, local_temp_dir
 
         import_ray(local=not args.ray_address)  # a missing extra is a usage error before any work
         threads = max(1, cores // args.jobs) if args.jobs and not args.ray_address else 1
         cpus = max(cores, (args.jobs or 0) * threads)  # a local Ray gets the CPUs asked for
-        return RayEngine(args.ray_address, args.jobs, threads, cpus=cpus, model=args.model)
+        temp_dir = None if args.ray_address else local_temp_dir(data_dir)  # Ray's files stay in the data dir
+        return RayEngine(args.ray_address, args.jobs, threads, cpus=cpus, model=args.model, temp_dir=temp_dir)
     from voice_mock.batch.local import LocalEngine
 
     jobs = args.jobs or cores
