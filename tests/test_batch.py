@@ -337,3 +337,20 @@ def test_batch_on_ray_with_a_data_dir_too_long_for_ray_stops_before_any_work(tmp
     assert "too long for them" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists() and not (long_home / "ray").exists()
+
+
+def test_the_longest_answers_are_sent_first_by_length_not_bytes(tmp_path, espeak_speech):
+    """A short 48 kHz stereo WAV has more bytes than a long 16 kHz FLAC: the FLAC goes first (a
+    long answer started last finishes alone while the other workers idle)."""
+    import soundfile
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    long_flac = np.concatenate([espeak_speech] * 6)
+    soundfile.write(folder / "long.flac", long_flac, 16000)
+    short = np.repeat(espeak_speech, 3)  # the same speech at 48 kHz, stereo 16-bit
+    soundfile.write(folder / "short-big.wav", np.stack([short, short], axis=1), 48000, subtype="PCM_16")
+    soundfile.write(folder / "medium.wav", np.concatenate([espeak_speech] * 3), 16000, subtype="PCM_16")
+    assert (folder / "short-big.wav").stat().st_size > (folder / "long.flac").stat().st_size
+    _, engine = batch([folder], tmp_path / "out")
+    assert [label.rsplit("/", 1)[-1] for label in engine.scored] == ["long.flac", "medium.wav", "short-big.wav"]

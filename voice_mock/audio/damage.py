@@ -16,12 +16,19 @@ TOLERANCE_S = 0.5
 TOLERANCE_SHARE = 0.02
 
 
-def declared_seconds(path: str | Path) -> float | None:
-    """The length the file's header announces, or None when it says none."""
+def declared_seconds(path) -> float | None:
+    """The length the file's header announces, or None when it says none. `path`: a path or a
+    seekable file object (a batch has the file's bytes in memory)."""
+    def source():
+        if hasattr(path, "seek"):
+            path.seek(0)
+            return path
+        return str(path)
+
     try:
         import soundfile
 
-        info = soundfile.info(str(path))
+        info = soundfile.info(source())
         if info.frames > 0 and info.samplerate > 0:
             return info.frames / info.samplerate
     except Exception:
@@ -29,7 +36,7 @@ def declared_seconds(path: str | Path) -> float | None:
     try:
         import av
 
-        with av.open(str(path)) as container:
+        with av.open(source()) as container:
             if container.duration:
                 return container.duration / av.time_base
     except Exception:

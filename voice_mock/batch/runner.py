@@ -42,7 +42,9 @@ class Item:
     key: str | None = None
     folder: Path | None = None
     row: dict | None = None  # set once the outcome is known
-    size: int = 0  # bytes: the biggest files go first, so one long answer does not finish alone at the end
+    # Seconds of audio its header announces (else a guess from its bytes): the longest answers go
+    # first, so one long answer does not finish alone at the end while the other workers idle.
+    length: float = 0.0
 
 
 @dataclass
@@ -117,7 +119,7 @@ def _plan(jobs, store: ResultStore, find_question, find_company, model: dict, co
             item.row = _row(item, store.out_dir, {"status": "failed", "error": problem})
             continue
         fingerprint = settings_fingerprint(item.question, item.company, model, config)
-        item.size = len(data)
+        item.length = _length(data)
         item.key = result_key(content_hash(data), fingerprint)
         item.folder = store.folder(job.label, item.key)
         done = store.load(item.folder, item.key)
@@ -126,14 +128,24 @@ def _plan(jobs, store: ResultStore, find_question, find_company, model: dict, co
     return items
 
 
+def _length(data: bytes) -> float:
+    """Seconds of audio in a file's bytes, from its header (not its size: a 48 kHz stereo WAV has 12 times
+    the bytes of a 16 kHz FLAC as long); 128 kbit/s assumed when the header says nothing."""
+    import io
+
+    from voice_mock.audio.damage import declared_seconds
+
+    return declared_seconds(io.BytesIO(data)) or len(data) / 16_000
+
+
 def _pending(items: list[Item]) -> list[Item]:
     return [i for i in items if i.row is None]
 
 
 def _payloads(todo: list[Item], config):
-    """One payload per distinct key, biggest file first, read from disk only when the engine asks for it."""
+    """One payload per distinct key, longest answer first, read from disk only when the engine asks for it."""
     seen = set()
-    for item in sorted(todo, key=lambda i: -i.size):
+    for item in sorted(todo, key=lambda i: -i.length):
         if item.key in seen:
             continue
         seen.add(item.key)
