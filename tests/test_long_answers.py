@@ -99,3 +99,28 @@ def test_a_long_recording_keeps_its_pace_and_its_words(whisper):
     assert longer["word_count"] >= 0.95 * 3 * short["word_count"], (longer["word_count"], short["word_count"])
     assert longer["word_count"] <= 1.05 * 3 * short["word_count"]
     assert len(done) >= 8 and done == sorted(done) and done[-1] > len(long) / 16000 - 2  # progress, window by window
+
+
+def test_freed_memory_goes_back_between_the_windows_and_stages_of_a_long_recording(monkeypatch):
+    """A long recording's stages hand what they freed back to the system (audio/memory.py): before
+    the voice detector, after it, after every window, after transcription and after held sounds.
+    A short one (one pass) is left alone."""
+    from voice_mock.audio import memory
+    from voice_mock.interview import pipeline
+    from voice_mock.speech import streaming
+
+    if memory._TRIM is None:
+        pytest.skip("not glibc: release_freed_memory does nothing")
+    assert memory.release_freed_memory() is True
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "release_freed_memory", lambda: calls.append("stage"))
+    monkeypatch.setattr(streaming, "release_freed_memory", lambda: calls.append("window"))
+    clip = load_audio(SAMPLES / "hard-long.flac")
+    long = np.tile(clip, 2)  # 236 s: over WINDOWED_FROM_S
+    assert len(long) / 16000 > pipeline.WINDOWED_FROM_S
+    pipeline.analyze_audio(long, _NoModel())
+    windows = calls.count("window")
+    assert calls.count("stage") == 4 and windows >= 8, calls
+    calls.clear()
+    pipeline.analyze_audio(clip, _NoModel())
+    assert calls == []

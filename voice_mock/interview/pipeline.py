@@ -15,6 +15,7 @@ from voice_mock.speech.acoustics import steady_voiced
 from voice_mock.speech.evidence import sound_activity, sound_intervals, with_quiet_speech
 from voice_mock.speech.prosody import pitch_track
 from voice_mock.audio.formats import SAMPLE_RATE
+from voice_mock.audio.memory import release_freed_memory
 from voice_mock.types import Company, Interval, PitchTrack, Question, Word
 from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals, speech_probabilities
 from voice_mock.speech.streaming import transcribe_in_windows
@@ -116,6 +117,8 @@ def analyze_audio(
     `on_progress(seconds transcribed)` is called as the windows are done."""
     duration_s = len(audio) / SAMPLE_RATE
     windowed = words is None and duration_s > WINDOWED_FROM_S
+    if windowed:  # a long recording: each stage starts from what is still in use (audio/memory.py)
+        release_freed_memory()
     if vad_probabilities is not None:
         speech = intervals_from_probabilities(vad_probabilities)
     elif windowed:  # one VAD pass serves the windows and the pauses
@@ -125,7 +128,9 @@ def analyze_audio(
     else:
         speech = speech_intervals(audio)
     if windowed:
+        release_freed_memory()  # the voice detector's working memory
         words = transcribe_in_windows(audio, vad_probabilities, transcriber, on_segment=on_progress)
+        release_freed_memory()
     elif words is None:
         words = transcriber.transcribe(audio)
     # Whispered words VAD did not hear are speech too (speech/evidence.py).
@@ -133,6 +138,8 @@ def analyze_audio(
     # Held "um"/"uh" Whisper left out or folded into a word; ~0.1 s per
     # 2 minutes of audio on 2 cores, paid after the answer ends.
     steady = steady_voiced(audio, speech)
+    if windowed:
+        release_freed_memory()
     # Pitch and loudness per 20 ms frame for the delivery findings; about
     # 0.1 s per 2 minutes of speech on 2 cores (benchmarks/prosody.py).
     prosody = pitch_track(audio, SAMPLE_RATE, speech)

@@ -34,6 +34,7 @@ import numpy as np
 from voice_mock import interrupts
 
 from voice_mock.audio.formats import SAMPLE_RATE
+from voice_mock.audio.memory import release_freed_memory
 from voice_mock.types import Word
 
 from .evidence import sound_activity
@@ -373,7 +374,13 @@ def transcribe_in_windows(
     (audio.vad.speech_probabilities). No guessing at the end: the whole
     recording is there. `on_segment(seconds done)` reports progress."""
     settings = replace(settings or SegmentSettings(), end_guess_s=math.inf)
-    segmenter = SegmentingTranscriber(transcriber, settings, on_segment=on_segment)
+
+    def done(seconds: float) -> None:
+        release_freed_memory()  # what this window's decoding freed: not kept beside the next one's
+        if on_segment is not None:
+            on_segment(seconds)
+
+    segmenter = SegmentingTranscriber(transcriber, settings, on_segment=done)
     try:
         for i in range(0, len(audio), FRAME):
             segmenter.push(audio[i : i + FRAME], probabilities[i // FRAME : i // FRAME + 1])
