@@ -51,12 +51,14 @@ def tree(root: int) -> dict[int, tuple[float, float]]:
     return found
 
 
-def run(args: list[str]) -> dict:
-    """One `voice-mock batch` run: wall time, peak memory and CPU time of its process tree."""
+def run(args: list[str], data_dir: Path | None = None) -> dict:
+    """One `voice-mock batch` run: wall time, peak memory and CPU time of its process tree.
+    `data_dir`: VOICE_MOCK_HOME for the run (a local Ray keeps its folder there)."""
     cmd = [sys.executable, "-m", "voice_mock", "batch", *args]
     peak, cpu, done = [0.0], {}, threading.Event()
+    env = dict(os.environ, **({"VOICE_MOCK_HOME": str(data_dir)} if data_dir else {}))
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
     def sample():
         while not done.is_set():
@@ -74,6 +76,21 @@ def run(args: list[str]) -> dict:
     if proc.returncode not in (0, 1):
         sys.exit(f"batch failed ({proc.returncode}): {err.strip()}")
     return {"wall": wall, "peak_mb": peak[0], "cpu": sum(cpu.values()), "log": err}
+
+
+def busy_line(out: Path, wall: float) -> str:
+    """Per worker: files and seconds of per-file work; and the wall time no worker was scoring
+    in (start-up, the driver, the last file finishing alone) as wall - the busiest worker's share."""
+    import json
+
+    busy: dict[str, list[float]] = {}
+    for p in (out / "results").glob("*/result.json"):
+        r = json.loads(p.read_text())
+        busy.setdefault(r.get("worker", "?"), []).append(r.get("compute_s") or 0.0)
+    shares = sorted((sum(v) for v in busy.values()), reverse=True)
+    workers = ", ".join(f"{len(v)} files {sum(v):.1f} s" for v in sorted(busy.values(), key=sum, reverse=True))
+    return (f"{workers}; work {sum(shares):.1f} s in all; wall - busiest worker {wall - shares[0]:.1f} s, "
+            f"busiest - idlest {shares[0] - shares[-1]:.1f} s")
 
 
 def stages(path: Path) -> dict:
@@ -138,13 +155,13 @@ def main() -> None:
         for attempt in range(args.repeat):
             for name, extra in runs:
                 out = work / f"out-{attempt}-{len(best)}-{name.split(',')[0]}-{extra[-1]}"
-                r = run(common + ["--out", str(out), *extra])
+                r = run(common + ["--out", str(out), *extra], data_dir=work / "data")
                 print(f"  {name}: {r['wall']:.1f} s", flush=True)
                 if name not in best or r["wall"] < best[name]["wall"]:
                     best[name] = r | {"out": out, "extra": extra}
         # A re-run of the fastest 2-job batch: every result is kept, nothing is scored.
         two = best["local, 2 jobs × 1 thread"]
-        best["re-run of 2 jobs (all kept)"] = run(common + ["--out", str(two["out"]), *two["extra"]])
+        best["re-run of 2 jobs (all kept)"] = run(common + ["--out", str(two["out"]), *two["extra"]], data_dir=work / "data")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         print("\n| run | wall s | audio s per wall s | speed-up over 1 job | CPU s per audio s | peak memory |")
         print("|---|---|---|---|---|---|")
@@ -153,6 +170,10 @@ def main() -> None:
             print(f"| {name} | {r['wall']:.1f} | {audio_s / r['wall']:.1f} | {base / r['wall']:.2f}× "
                   f"| {r['cpu'] / audio_s:.3f} | {r['peak_mb']:.0f} MB |")
         print(f"\nre-run / first run (2 jobs): {best['re-run of 2 jobs (all kept)']['wall'] / two['wall']:.3f}")
+        print("\nWhere each run's wall time goes (per-file work each worker reports, compute_s in result.json):")
+        for name, r in best.items():
+            if "re-run" not in name:
+                print(f"  {name}: {busy_line(r['out'], r['wall'])}")
         print("\nWhere one answer's time goes (1 thread, in one process):")
         longest = max(samples, key=lambda p: len(load_audio(p)))
         t = stages(longest)
