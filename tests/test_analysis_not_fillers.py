@@ -153,3 +153,18 @@ def test_held_end_of_a_sentence_is_not_counted_even_with_the_tune():
     speech = [Interval(0.0, 1.9), Interval(2.2, 3.6)]
     fb = _measured(audio, words, speech)
     assert fb.hesitation.filled_pauses and fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses
+
+
+def test_unwritten_uh_after_a_sentence_end_is_counted_and_keeps_its_place():
+    # "...the project. [uh] and it shipped", the "uh" not written and "and" stamped with no
+    # length just after it (cold_corpus3 in tests/data/real): the "and" does not take the
+    # held voice, which is counted by its tune
+    audio = np.concatenate([syllables(1.4), glide(0.45, 97.0, 93.0), syllables(1.4)])
+    words = say("I led the project.", 0.0, word_s=0.35)
+    words += [Word("and", 1.95, 1.95, 0.93)] + say("it shipped", 1.95, word_s=0.7)
+    speech = [Interval(0.0, 3.25)]
+    fb = _measured(audio, words, speech)
+    assert fb.hesitation.filled_pause_count == 1, fb.hesitation.filled_pauses
+    (uh,) = fb.hesitation.filled_pauses
+    assert 1.35 <= uh.start and uh.end <= 1.95, uh
+    assert "and" in fb.transcript

@@ -32,7 +32,7 @@ from .meaning import CueScorer
 from .feedback import SCHEMA_VERSION, Feedback, FeedbackWord, Finding, Measured, Note, Pacing
 from .findings import content_findings, hesitation_findings, pacing_findings, rank
 from .hesitation import measure_hesitation, silent_pauses
-from .held_pitch import promote_tuned_held_voice
+from .held_pitch import promote_tuned_held_voice, tune_test
 from .lengthening import lengthened_words
 from .intervals import IntervalIndex
 from .pacing import measure_pacing
@@ -59,9 +59,10 @@ def analyze(
     (voice_mock.meaning.MeaningMatcher) so talking points and red flags are
     also recognised in the speaker's own words; None: keywords only."""
     cfg = config or AnalysisConfig()
-    aligned = align(words, speech, duration_s, cfg.alignment, steady)
+    tune = tune_test(prosody, cfg.alignment)
+    aligned = align(words, speech, duration_s, cfg.alignment, steady, tune)
     # Held voice with no word on it is counted when its pitch has a filled pause's tune.
-    promote_tuned_held_voice(aligned.words, steady, prosody, cfg.alignment)
+    promote_tuned_held_voice(aligned.words, steady, tune, cfg.alignment)
     kept = aligned.words
     lexical = [w for w in kept if w.kind == WORD]
     tokens = lexical_tokens(kept)

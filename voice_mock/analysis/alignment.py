@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 from voice_mock.types import Interval, Word
 
@@ -68,10 +68,15 @@ def align(
     duration_s: float,
     config: AlignmentConfig | None = None,
     steady: Sequence[Interval] | None = None,
+    tune: Callable[[Sequence[Interval]], bool] | None = None,
 ) -> Alignment:
     """`steady`: steady voiced stretches measured on the audio
     (voice_mock.speech.acoustics), the acoustic evidence of held "um"/"uh"; None
-    when not measured (then uncovered voice is judged by its length only)."""
+    when not measured (then uncovered voice is judged by its length only).
+    `tune(held stretches)`: whether held voice has a filled pause's pitch
+    (held_pitch.py); a word Whisper stamped with no length is not moved onto
+    such voice ("corpus. [uh] and" written "corpus. Uh, and" with "and" at one
+    instant after the "uh": without the "Uh," the "and" took its place)."""
     cfg = config or AlignmentConfig()
     limit = duration_s if duration_s > 0 else float("inf")
     speech_index = IntervalIndex(
@@ -110,7 +115,8 @@ def align(
     movers = collapsed + fillers
     steady_index = IntervalIndex(steady)
     held = [_held_sounds(island, steady_index, cfg) for island in result.islands]
-    used, duplicates, unclaimed = _place_on_islands(movers, result.islands, held, speech_index, cfg)
+    tuned = {k for k, h in enumerate(held) if h and tune is not None and tune(h)}
+    used, duplicates, unclaimed = _place_on_islands(movers, result.islands, held, speech_index, cfg, tuned)
     # Fillers said in a row and written once ("is, um, uh, um," written
     # "is, um,"): the island's other held stretches are fillers too.
     result.words += [_guessed_filler(span, cfg.confidence_unclaimed_held) for span in unclaimed]
@@ -285,7 +291,8 @@ def _candidate_pairs(
 
 
 def _share_islands(
-    items: list[AlignedWord], islands: list[Interval], held: list[list[Interval]], pairs, per_item_s: float
+    items: list[AlignedWord], islands: list[Interval], held: list[list[Interval]], pairs, per_item_s: float,
+    tuned: set[int] = frozenset(),
 ) -> tuple[dict[int, list[int]], set[int]]:
     """Assign items to islands, nearest pairs first; an island holds one item
     per `per_item_s` of its length, or per held stretch if it has more. An
@@ -295,7 +302,7 @@ def _share_islands(
     placed: set[int] = set()
     duplicates: set[int] = set()
     for d, i, k in pairs:
-        if i in placed or i in duplicates:
+        if i in placed or i in duplicates or (k in tuned and items[i].kind == WORD):
             continue
         holders = assigned.setdefault(k, [])
         if len(holders) < max(1, int(islands[k].duration / per_item_s), len(held[k])):
@@ -336,6 +343,7 @@ def _place_on_islands(
     held: list[list[Interval]],
     speech: IntervalIndex,
     cfg: AlignmentConfig,
+    tuned: set[int] = frozenset(),
 ) -> tuple[set[int], set[int], list[Interval]]:
     """Move items onto islands and set the fillers' confidence. An island
     holds one item per `min_filler_s` ("um, uh, um" said in a row is often
@@ -343,7 +351,7 @@ def _place_on_islands(
     written for one "um") is a duplicate. Returns (islands used, duplicates,
     held stretches of used islands that no filler took)."""
     pairs = _candidate_pairs(items, islands, speech, cfg)
-    assigned, duplicates = _share_islands(items, islands, held, pairs, cfg.min_filler_s)
+    assigned, duplicates = _share_islands(items, islands, held, pairs, cfg.min_filler_s, tuned)
     unclaimed = _retime(items, islands, held, assigned)
     for f in items:
         if f.kind != FILLER:

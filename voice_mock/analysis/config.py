@@ -157,6 +157,10 @@ class AlignmentConfig:
     tune_min_below_speaker_st: float = 1.5
     tune_max_slope_st_per_s: float = 0.0
     tune_min_voiced_share: float = 0.5
+    # ... unless it goes straight on from a sentence's last word and no word
+    # follows within this long (a counted pause, pauses.counted_s): that is
+    # the word drawn out before the break.
+    break_after_held_s: float = 0.25
     confidence_held_tune: float = 0.7
 
 

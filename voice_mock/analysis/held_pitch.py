@@ -18,8 +18,11 @@ sign from the audio:
 Laughter ("ha ha", bursts at a high, moving pitch), exaggerated or falsetto
 vowels (high, or sweeping several semitones), questioning or emphatic drawn
 vowels (rising) fail it. A held sound that goes straight on from the end of
-a sentence's last word is that word lengthened before the break (how
-phrases end: lengthening.py) and is left possible too.
+a sentence's last word, with nothing said after it before a pause, is that
+word lengthened before the break (how phrases end: lengthening.py) and is
+left possible too. A word Whisper stamped with no length is not moved onto
+held voice with the tune (alignment.py): the "and" of "corpus. uh, and"
+took the unwritten "uh"'s place.
 
 Measured on the development part of tests/data/real (docs/feedback.md): of
 the 11 fillers Whisper wrote, 7 have this tune on their held voice (the
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import math
 from statistics import median
-from typing import Sequence
+from typing import Callable, Sequence
 
 from voice_mock.types import Interval, PitchTrack
 
@@ -64,18 +67,27 @@ def filled_pause_tune(track: PitchTrack, held: Sequence[Interval], speaker_hz: f
     return _slope(voiced) <= cfg.tune_max_slope_st_per_s
 
 
+def tune_test(track: PitchTrack | None, cfg: AlignmentConfig) -> Callable[[Sequence[Interval]], bool] | None:
+    """`held stretches -> has a filled pause's tune`, against this answer's
+    own median pitch; None without a pitch track (then nothing is judged by
+    its tune)."""
+    pitches = [f for f in track.f0_hz if f] if track is not None else []
+    if len(pitches) < 3:
+        return None
+    speaker_hz = median(pitches)
+    return lambda held: filled_pause_tune(track, held, speaker_hz, cfg)
+
+
 def promote_tuned_held_voice(
-    words: list[AlignedWord], steady: Sequence[Interval] | None, track: PitchTrack | None, cfg: AlignmentConfig
+    words: list[AlignedWord], steady: Sequence[Interval] | None, tune, cfg: AlignmentConfig
 ) -> int:
     """Raise each possible filled pause found on held voice alone
     (confidence `confidence_steady`) to `confidence_held_tune` when its held
-    stretches have a filled pause's tune. Returns how many were raised."""
-    if not steady or track is None:
+    stretches have a filled pause's tune (`tune`, from `tune_test`), unless
+    it is a sentence's last word drawn out before a break. Returns how many
+    were raised."""
+    if not steady or tune is None:
         return 0
-    pitches = [f for f in track.f0_hz if f]
-    if len(pitches) < 3:
-        return 0
-    speaker_hz = median(pitches)
     lexical = [w for w in words if w.kind == WORD and w.start is not None]
     raised = 0
     for w in words:
@@ -83,18 +95,24 @@ def promote_tuned_held_voice(
             continue
         held = [Interval(max(w.start, s.start), min(w.end, s.end)) for s in steady
                 if min(w.end, s.end) - max(w.start, s.start) > 0]
-        if not held or _ends_a_sentence_word(held[0].start, lexical, cfg.edge_tolerance_s / 2):
+        if not held or _lengthened_before_a_break(w, held[0].start, lexical, cfg):
             continue
-        if filled_pause_tune(track, held, speaker_hz, cfg):
+        if tune(held):
             w.confidence = cfg.confidence_held_tune
             raised += 1
     return raised
 
 
-def _ends_a_sentence_word(start: float, lexical: Sequence[AlignedWord], tolerance: float) -> bool:
-    """The held sound starts right where a sentence's last word ends: that
-    word drawn out before the break, not a filler."""
-    return any(abs(w.end - start) <= tolerance and w.text.rstrip("\"')")[-1:] in ".!?" for w in lexical)
+def _lengthened_before_a_break(w: AlignedWord, held_start: float, lexical: Sequence[AlignedWord],
+                               cfg: AlignmentConfig) -> bool:
+    """The held sound goes straight on from a sentence's last word, and no
+    word follows before a pause: that word drawn out before the break (how
+    phrases end), not a filler. "corpus. uh, and" goes on at once: a filler."""
+    tolerance = cfg.edge_tolerance_s / 2
+    after_sentence = any(abs(x.end - held_start) <= tolerance and x.text.rstrip("\"')")[-1:] in ".!?" for x in lexical)
+    if not after_sentence:
+        return False
+    return not any(w.end - tolerance <= x.start <= w.end + cfg.break_after_held_s for x in lexical)
 
 
 def _percentile(ordered: Sequence[float], q: float) -> float:
