@@ -10,7 +10,12 @@ word as it left the player (so PulseAudio's own buffering is included):
 - when the terminal says the recording stopped ("Recorded ..."),
 - when the first line of feedback is on screen,
 
-and whether the answer kept its words after the pause.
+and whether the answer kept its words after the pause. The virtual microphone
+itself (paplay -> a null sink -> its monitor) delivers audio ~1 s after
+paplay plays it, whatever the client (parec with a 10 ms latency sees the same
+delay), so the figures are also given from the moment the last word reached
+voice-mock: the arrival of the first speech plus the clip time to the last word
+(voice-mock's --debug timing lines, on the monotonic clock this process shares).
 
     .venv/bin/python benchmarks/turn_pulse.py [--runs 3]
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -42,15 +48,16 @@ from spoken import spoken  # noqa: E402
 from test_turn_pulseaudio import FIRST, SECOND  # noqa: E402
 
 
-def one_run(clip: Path, last_word_s: float, tmp: Path) -> dict:
+def one_run(clip: Path, first_word_s: float, last_word_s: float, tmp: Path) -> dict:
     pulse = PulseServer(tmp / "pulse").start()
     try:
         home = tmp / "home"
         env = {**os.environ, **pulse.env, "VOICE_MOCK_HOME": str(home), "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "voice_mock", "practice", "--question", "career-aspirations", "--voice", "none"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=env,
-            cwd=REPO)
+            [sys.executable, "-m", "voice_mock", "practice", "--question", "career-aspirations", "--voice", "none",
+             "--debug"],
+            stdout=subprocess.PIPE, stderr=(tmp / "stderr.txt").open("w"), stdin=subprocess.DEVNULL, text=True,
+            env=env, cwd=REPO)
         stamped: list[tuple[float, str]] = []
         listening = threading.Event()
 
@@ -76,9 +83,45 @@ def one_run(clip: Path, last_word_s: float, tmp: Path) -> dict:
     entry = json.loads(next((home / "sessions").iterdir()).joinpath("session.json").read_text())["answers"][0]
     transcript = json.loads((next((home / "sessions").iterdir()) / entry["folder"] / "transcript.json").read_text())
     said = " ".join(w["text"].lower().strip(",.?!") for w in transcript["words"])
-    return {"stopped_s": stopped - last_word, "feedback_s": after[0][0] - last_word if after else float("nan"),
+    steps = timing_steps((tmp / "stderr.txt").read_text(), last_word)
+    feedback_s = after[0][0] - last_word if after else float("nan")
+    # When the last word reached voice-mock: the first word's arrival plus the clip time between them
+    # (the virtual device's own delay, paplay -> null sink -> monitor, left out).
+    reached = steps.pop("first_speech_arrived") + (last_word_s - first_word_s) - last_word
+    return {"steps": steps, "stopped_s": stopped - last_word, "feedback_s": feedback_s,
+            "device_delay_s": reached, "from_mic_s": feedback_s - reached,
             "kept": all(w in said for w in ("forecast", "mentoring", "grow with you")),
             "ending": entry.get("ending"), "exit": proc.returncode}
+
+
+def timing_steps(stderr: str, last_word: float) -> dict:
+    """From voice-mock's --debug timing lines (monotonic clock, shared with this process),
+    seconds after the last word left the player."""
+    steps = {"timeline": []}
+    for line in stderr.splitlines():
+        if not line.startswith("voice_mock.timing:"):
+            continue
+        if "stream latency" in line:
+            steps["input_latency_s"] = float(re.search(r"latency ([0-9.]+)", line).group(1))
+            continue
+        t = float(re.search(r"t=([0-9.]+)", line).group(1)) - last_word
+        if t > -15:
+            steps["timeline"].append(f"{t:+.2f} {line.split(' ', 2)[-1][:110]}")
+        if "recording ended" in line:
+            steps["ended"] = t
+            steps["last_speech_arrived"] = float(re.search(r"arrived at t=([0-9.]+)", line).group(1)) - last_word
+            steps["silence_s"] = float(re.search(r"after ([0-9.]+) s of silence", line).group(1))
+            steps["first_speech_arrived"] = float(re.search(r"the first \([0-9.]+ s\) at t=([0-9.]+)", line).group(1))
+        elif "feedback shown" in line:
+            steps["feedback"] = t
+            for key in ("transcript", "analysis"):
+                steps[f"{key}_s"] = float(re.search(key + r" ([0-9.]+) s", line).group(1))
+        elif " peek " in line and "ended" not in steps:
+            steps["last_peek"] = t
+            steps["last_peek_text"] = line.split(": ", 2)[-1][-40:]
+        elif "(guess)" in line and "ended" not in steps:
+            steps["last_guess"] = t
+    return steps
 
 
 def main() -> None:
@@ -94,13 +137,20 @@ def main() -> None:
         for i in range(args.runs):
             run_dir = Path(tmp) / f"run{i}"
             run_dir.mkdir()
-            row = one_run(clip, spans[-1][1], run_dir)
+            row = one_run(clip, spans[0][0], spans[-1][1], run_dir)
             rows.append(row)
-            print(f"run {i + 1}: recording stopped +{row['stopped_s']:.2f} s, feedback on screen +{row['feedback_s']:.2f} s "
-                  f"after the last word; words after the pause kept: {row['kept']}; {row['ending']}", flush=True)
+            print("\n".join("    " + x for x in row["steps"].pop("timeline")), flush=True)
+            print(f"  {row['steps']}", flush=True)
+            print(f"run {i + 1} (load {os.getloadavg()[0]:.1f}): recording stopped +{row['stopped_s']:.2f} s, feedback on "
+                  f"screen +{row['feedback_s']:.2f} s after the last word left the player; the virtual device delivered "
+                  f"it +{row['device_delay_s']:.2f} s later, so +{row['from_mic_s']:.2f} s after it reached voice-mock; "
+                  f"words after the pause kept: {row['kept']}; {row['ending']}", flush=True)
     fb = [r["feedback_s"] for r in rows]
     st = [r["stopped_s"] for r in rows]
-    print(f"last word to feedback on screen: median {statistics.median(fb):.2f} s, worst {max(fb):.2f} s "
+    mic = [r["from_mic_s"] for r in rows]
+    print(f"last word reaching voice-mock to feedback on screen: median {statistics.median(mic):.2f} s, "
+          f"worst {max(mic):.2f} s")
+    print(f"last word leaving the player to feedback on screen: median {statistics.median(fb):.2f} s, worst {max(fb):.2f} s "
           f"(recording stopped: median {statistics.median(st):.2f} s); answers kept whole: "
           f"{sum(r['kept'] for r in rows)} of {len(rows)}")
 

@@ -32,6 +32,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import logging
 import statistics
 import subprocess
 import sys
@@ -202,7 +203,12 @@ def main() -> None:
                         help="TurnSettings.finished_silence_s (a finished sentence, answer still short)")
     parser.add_argument("--early", type=float, default=default.early_silence_s,
                         help="TurnSettings.early_silence_s (the first seconds of speech)")
+    parser.add_argument("--trace", action="store_true",
+                        help="print when each transcription ran (monotonic seconds), to see where waits come from")
     args = parser.parse_args()
+    if args.trace:
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("voice_mock.timing").setLevel(logging.DEBUG)
     turn = TurnSettings(settled_silence_s=args.settled, finished_silence_s=args.finished,
                         early_silence_s=args.early)
     print(f"settings: settled {turn.settled_silence_s} s, finished {turn.finished_silence_s} s, "
@@ -220,6 +226,8 @@ def main() -> None:
         audio = load_audio(meta.with_suffix(".flac"))
         question = find_question(banks, truth["question_id"])
         peeks_before = len(transcriber.tail_s)
+        if args.trace:
+            print(f"{truth['id']}: starts at t={time.monotonic():.3f}", flush=True)
         row = run_one(truth, audio, question, transcriber, args.end_silence, turn, realtime=not args.fast)
         row["spoken_s"] = round(truth["last_word_end_s"] - truth.get("first_word_s", 0.5), 1)
         old_end = fixed_rule_end(audio)

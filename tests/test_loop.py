@@ -60,3 +60,27 @@ def test_line_listener_end_of_input_does_not_wait():
     lines = LineListener(io.StringIO(""))
     threading.Event().wait(0.2)
     assert lines.read_line(timeout=30) is None  # returns at once, not after 30 s
+
+
+def test_audio_measures_made_ahead_are_used_only_for_the_same_speech():
+    # practice measures pitch and held sounds while the last words are still being
+    # transcribed; analyze_audio takes them only when the speech they were measured
+    # over is still the speech once the words are known.
+    from voice_mock.interview.pipeline import AudioMeasures, analyze_audio
+    from voice_mock.audio.vad import intervals_from_probabilities
+    from voice_mock.types import Interval, PitchTrack
+
+    t = np.arange(16000 * 3) / 16000
+    audio = np.where((t > 0.5) & (t < 2.0), 0.3 * np.sin(2 * np.pi * 150 * t), 0.0).astype(np.float32)
+    probabilities = [1.0 if 0.5 < i * 0.032 < 2.0 else 0.0 for i in range(len(audio) // 512)]
+    speech = tuple(intervals_from_probabilities(probabilities))
+    marker = [Interval(0.6, 1.9)]
+    track = PitchTrack(0.02, 0.01, (150.0,), (-10.0,))
+    words = [Word("hello", 0.6, 1.0, 0.9)]
+    same = analyze_audio(audio, None, words=words, vad_probabilities=probabilities,
+                         measures=AudioMeasures(speech, marker, track))
+    assert same.steady is marker and same.prosody is track
+    other = analyze_audio(audio, None, words=words, vad_probabilities=probabilities,
+                          measures=AudioMeasures((Interval(0.0, 0.1),), marker, track))
+    assert other.steady is not marker and other.prosody is not track
+    assert len(other.prosody.f0_hz) > 100  # measured again, over the whole answer

@@ -6,6 +6,7 @@ tests drive the same recorder as `practice`.
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from collections.abc import Iterator
@@ -93,6 +94,7 @@ class Microphone:
                 blocksize=int(self.rate * BLOCK_SIZE / SAMPLE_RATE), callback=self._callback,
             )
             self._stream.start()
+            logging.getLogger("voice_mock.timing").debug("microphone stream latency %.3f s", self._stream.latency)
         except Exception as exc:
             raise AudioError(f"cannot open the microphone '{self.name}': {exc}") from None
         return self

@@ -6,6 +6,7 @@ run this same code; only the answer source and the player differ.
 
 from __future__ import annotations
 
+import logging
 import queue
 import sys
 import threading
@@ -17,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from voice_mock.errors import VoiceMockError
-from voice_mock.audio.formats import write_wav
+from voice_mock.audio.formats import BLOCK_SIZE, SAMPLE_RATE, write_wav
 from voice_mock.audio.endpoint import NO_SPEECH, EndpointSettings
-from .pipeline import analyze_audio
+from .pipeline import analyze_audio, audio_measures
+from voice_mock.audio.vad import intervals_from_probabilities
 from .session_file import SessionFile
 from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
@@ -27,6 +29,8 @@ from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
 from .turn_judge import PEEK_S, TurnJudge, ending_note, hint, keep_pace
 from voice_mock.turn import TurnSettings
 from voice_mock.types import Company, Question
+
+timing = logging.getLogger("voice_mock.timing")  # --debug: monotonic stamps, read by benchmarks/turn_pulse.py
 
 # An answer source gives, for each question, an iterator of audio blocks.
 AnswerSource = Callable[[int, Question], Iterator[np.ndarray]]
@@ -161,9 +165,12 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
             blocks = ctx.answers(index, question)
             if not ctx.paced:
                 blocks = keep_pace(blocks, streamer)
+            arrivals: list[float] = []  # monotonic time each block arrived (--debug timing)
+            blocks = _stamped(blocks, arrivals)
             recording = record_answer(blocks, folder / "answer.wav", ctx.vad, settings.endpoint, stop=stop,
                                       on_status=ui.status, listener=streamer, judge=judge, hint=hint)
             recording.turn_log = judge.log  # for benchmarks/turn_taking.py
+            _log_end(recording, streamer, arrivals)
             session.recording_ended(entry, recording)
             ui.stopped_listening(recording)
             if recording.error is not None:
@@ -185,13 +192,17 @@ def _analyse(ctx, index, question, folder, recording, streamer, session, entry) 
     timings = {}
     clock = time.perf_counter()
     with ui.working("Finishing the transcript"):
+        # Pitch and held sounds need no words: measured while the last words are transcribed.
+        early = _Background(lambda: audio_measures(
+            recording.audio, intervals_from_probabilities(recording.vad_probabilities)))
         words = streamer.finish()
         if streamer.failed is not None:
             ui.warn(f"transcribing while you spoke failed ({streamer.failed}); transcribed the saved answer instead")
         timings["transcript_s"] = time.perf_counter() - clock
         analysis = analyze_audio(recording.audio, ctx.transcriber, question, ctx.company,
                                  response_latency_s=recording.first_speech_s, config=ctx.analysis_config, words=words,
-                                 vad_probabilities=recording.vad_probabilities, meaning=ctx.meaning)
+                                 vad_probabilities=recording.vad_probabilities, meaning=ctx.meaning,
+                                 measures=early.result())
         timings["analysis_s"] = time.perf_counter() - clock - timings["transcript_s"]
     feedback = analysis.feedback.to_dict()
     ending = ending_note(recording, ctx.settings.endpoint.end_silence_s)
@@ -204,4 +215,44 @@ def _analyse(ctx, index, question, folder, recording, streamer, session, entry) 
     record = AnswerRecord(index, question, folder, recording, analysis, timings=timings, feedback=feedback)
     session.answered(entry, record)
     ui.feedback(question, feedback)
+    timing.debug("t=%.3f feedback shown; transcript %.2f s, analysis %.2f s, saved %.2f s", time.monotonic(),
+                 timings["transcript_s"], timings["analysis_s"], timings["saved_s"])
     return record
+
+
+class _Background:
+    """One call in a thread; `result()` is its value, or None if it failed (the caller then does it itself)."""
+
+    def __init__(self, fn) -> None:
+        self._value = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True, name="audio-measures")
+        self._thread.start()
+
+    def _run(self, fn) -> None:
+        try:
+            self._value = fn()
+        except Exception:  # measured again, in front, by analyze_audio
+            logging.getLogger("voice_mock").debug("measuring while transcribing failed", exc_info=True)
+
+    def result(self):
+        self._thread.join()
+        return self._value
+
+
+def _stamped(blocks, arrivals: list[float]):
+    for block in blocks:
+        arrivals.append(time.monotonic())
+        yield block
+
+
+def _log_end(recording, streamer, arrivals: list[float]) -> None:
+    """--debug: when the block holding the last speech arrived, and when the recording ended (monotonic)."""
+    if not timing.isEnabledFor(logging.DEBUG) or not arrivals:
+        return
+    def arrival(seconds: float) -> float:
+        return arrivals[min(len(arrivals) - 1, int(seconds * SAMPLE_RATE) // BLOCK_SIZE)]
+
+    timing.debug("t=%.3f recording ended (%s) after %.2f s of silence; the last speech (%.2f s) arrived at t=%.3f, "
+                 "the first (%.2f s) at t=%.3f", time.monotonic(), recording.end_reason, recording.end_silence_s,
+                 streamer.last_voiced_s(), arrival(streamer.last_voiced_s()), recording.first_speech_s or 0.0,
+                 arrival(recording.first_speech_s or 0.0))

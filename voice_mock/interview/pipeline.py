@@ -95,6 +95,28 @@ def analyze_measured(
     return AnswerAnalysis(words, speech, duration_s, feedback, steady, prosody)
 
 
+@dataclass(frozen=True)
+class AudioMeasures:
+    """What the analysis measures on the audio alone, given the speech it was measured over."""
+
+    speech: tuple[Interval, ...]
+    steady: list[Interval]
+    prosody: PitchTrack
+
+
+def audio_measures(audio: np.ndarray, speech, release_memory: bool = False) -> AudioMeasures:
+    """Held "um"/"uh" Whisper left out or folded into a word (~0.1 s per 2
+    minutes of audio on 2 cores) and pitch and loudness per 20 ms frame for
+    the delivery findings (~0.1-0.2 s, benchmarks/prosody.py). No words
+    needed: `practice` runs this while the last words are still being
+    transcribed (interview/loop.py)."""
+    speech = tuple(speech)
+    steady = steady_voiced(audio, speech)
+    if release_memory:  # a long recording: freed memory back to the system before pitch
+        release_freed_memory()
+    return AudioMeasures(speech, steady, pitch_track(audio, SAMPLE_RATE, speech))
+
+
 def analyze_audio(
     audio: np.ndarray,
     transcriber,
@@ -106,6 +128,7 @@ def analyze_audio(
     vad_probabilities: list[float] | None = None,
     meaning=None,
     on_progress: Callable[[float], None] | None = None,
+    measures: AudioMeasures | None = None,
 ) -> AnswerAnalysis:
     """`words`, when given, are a transcription already made (e.g. while
     recording); `vad_probabilities`, the recorder's per-frame speech
@@ -114,7 +137,10 @@ def analyze_audio(
     A recording longer than WINDOWED_FROM_S is transcribed in windows cut at
     pauses, as while recording (speech.streaming.transcribe_in_windows):
     memory stays bounded and no speech is lost to drifting timestamps.
-    `on_progress(seconds transcribed)` is called as the windows are done."""
+    `on_progress(seconds transcribed)` is called as the windows are done.
+    `measures`: audio_measures() made beforehand over the VAD speech; used
+    when the speech is still the same once the words are known (whispered
+    words can add to it), else measured again."""
     duration_s = len(audio) / SAMPLE_RATE
     windowed = words is None and duration_s > WINDOWED_FROM_S
     if windowed:  # a long recording: each stage starts from what is still in use (audio/memory.py)
@@ -135,14 +161,9 @@ def analyze_audio(
         words = transcriber.transcribe(audio)
     # Whispered words VAD did not hear are speech too (speech/evidence.py).
     speech = with_quiet_speech(speech, sound_intervals(sound_activity(audio)), words)
-    # Held "um"/"uh" Whisper left out or folded into a word; ~0.1 s per
-    # 2 minutes of audio on 2 cores, paid after the answer ends.
-    steady = steady_voiced(audio, speech)
-    if windowed:
-        release_freed_memory()
-    # Pitch and loudness per 20 ms frame for the delivery findings; about
-    # 0.1 s per 2 minutes of speech on 2 cores (benchmarks/prosody.py).
-    prosody = pitch_track(audio, SAMPLE_RATE, speech)
+    if measures is None or measures.speech != tuple(speech):
+        measures = audio_measures(audio, speech, release_memory=windowed)
+    steady, prosody = measures.steady, measures.prosody
     if response_latency_s is None and speech:
         # The recording starts when the question ends, so the first speech is the latency.
         response_latency_s = speech[0].start

@@ -26,6 +26,7 @@ import logging
 import math
 import queue
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -40,6 +41,7 @@ from voice_mock.types import Word
 from .evidence import sound_activity
 
 log = logging.getLogger("voice_mock.streaming")
+timing = logging.getLogger("voice_mock.timing")  # --debug: monotonic stamps, read by benchmarks/turn_pulse.py
 
 FRAME = 512
 TAIL_PAD_S = 0.25
@@ -303,9 +305,13 @@ class SegmentingTranscriber:
                 offset = segment.start / SAMPLE_RATE
                 self._transcribing = True
                 try:
+                    started = time.monotonic()
                     found = self.transcriber.transcribe(audio)
                 finally:
                     self._transcribing = False
+                timing.debug("t=%.3f segment %.2f-%.2f s%s transcribed in %.2f s", time.monotonic(),
+                             segment.start / SAMPLE_RATE, segment.end / SAMPLE_RATE,
+                             " (guess)" if segment.speculative else "", time.monotonic() - started)
                 words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
                 if segment.speculative:
                     segment.words = words  # used only if the answer really ended there
@@ -321,8 +327,11 @@ class SegmentingTranscriber:
         chunks = list(self._chunks)
         audio = np.concatenate(chunks)[peek.start: peek.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE)]
         try:
+            started = time.monotonic()
             tail = getattr(self.transcriber, "transcribe_tail", None)
             peek.text = tail(audio) if tail else " ".join(w.text for w in self.transcriber.transcribe(audio))
+            timing.debug("t=%.3f peek to %.2f s in %.2f s: %r", time.monotonic(), peek.voiced_end / SAMPLE_RATE,
+                         time.monotonic() - started, peek.text)
         except Exception as exc:  # the decision then waits as if nothing was known
             log.warning("could not transcribe the last words (%s)", exc)
             peek.cancelled = True  # nothing to wait for
