@@ -130,3 +130,44 @@ def test_whispered_words_after_the_last_voiced_ones_are_transcribed():
     kept = [s for s in streamer.segments if not s.cancelled]
     assert len(kept) == 1 and not kept[0].speculative
     assert fake.calls[-1] >= int(2.7 * 16000), fake.calls
+
+
+def test_the_last_words_are_not_held_up_by_a_segment_being_transcribed():
+    # A long segment is being transcribed when the person falls silent: the peek at
+    # the last words (what the end-of-answer decision waits for) runs beside it.
+    import threading
+
+    release = threading.Event()
+
+    class SlowSegments:
+        name = "fake"
+
+        def transcribe(self, audio):
+            release.wait(30)  # the segment, still running
+            return [Word("segment", 0.1, 0.2)]
+
+        def transcribe_tail(self, audio):
+            return "the last words."
+
+    streamer = SegmentingTranscriber(SlowSegments(), SegmentSettings(peek_s=0.3, min_segment_s=1.0))
+    frame = np.full(512, 0.1, dtype=np.float32)
+    try:
+        def say(pattern):
+            for voiced in pattern:
+                streamer.push(frame if voiced else frame * 0, [1.0 if voiced else 0.0])
+
+        say([True] * 40 + [False] * 20)  # a segment closes in this pause
+        for _ in range(3000):
+            if streamer.busy() and streamer.segments:
+                break  # ... and is being transcribed
+            threading.Event().wait(0.01)
+        say([True] * 30 + [False] * 12)  # the last words, then silence
+        for _ in range(1000):
+            if streamer.last_words() is not None:
+                break
+            threading.Event().wait(0.01)
+        assert streamer.last_words() == "the last words."
+        assert not release.is_set()
+    finally:
+        release.set()
+        streamer.close()

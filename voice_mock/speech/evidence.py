@@ -180,3 +180,17 @@ def with_quiet_speech(
         else:
             out.append(iv)
     return out
+
+
+def heard_end(audio: np.ndarray, end: int, min_sound_s: float = 0.2, tail_pad_s: float = 0.25) -> int:
+    """Where to stop transcribing a segment: `end` (shortly after the last
+    speech VAD heard), or later when there is sound after it (at least
+    `min_sound_s`): whispered words, which Silero VAD does not hear, come
+    after the last voiced ones (speech/evidence.py's level, not VAD)."""
+    hop = int(0.02 * RATE)  # sound_activity's frames
+    active = sound_activity(audio)
+    after = active[end // hop:]
+    if after.sum() * 0.02 < min_sound_s:
+        return end
+    last = end // hop + int(np.flatnonzero(after)[-1]) + 1
+    return min(len(audio), max(end, last * hop + int(tail_pad_s * RATE)))

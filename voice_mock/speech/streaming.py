@@ -5,18 +5,16 @@ The recorder hands every block and its VAD probabilities to a
 segment (cutting in the middle of the silence, never inside a word) and a
 background worker transcribes it.
 
-The last segment is guessed: once a silence lasts `end_guess_s`, the
-segment so far is transcribed speculatively. If the person goes on, that
-work is thrown away and the segment continues as if nothing happened (so the
-split, and the words, are those a person who paused briefly would get); if
-the silence runs on to the end of the answer, its words are already there
-and only the analysis is left.
+The last segment is guessed: once a silence lasts `end_guess_s`, the segment
+so far is transcribed speculatively; if the person goes on, that work is
+thrown away (the split and the words are those of a brief pause); if not, only
+the analysis is left at the end.
 
-The last words are peeked at sooner: once a silence lasts `peek_s`, the
-last few seconds of speech are transcribed as plain text (greedy, no word
-times: about half the cost of a segment), ahead of any segment work, so the
-end-of-turn decision (voice_mock/turn.py) knows within a second whether the
-sentence stopped on "and" or sounded finished.
+The last words are peeked at sooner, on a thread of their own beside the
+segment work: once a silence lasts `peek_s`, the last few seconds of speech
+are transcribed as plain text (greedy, no word times), so the end-of-turn
+decision (voice_mock/turn.py) knows within a second whether the sentence
+stopped on "and" or sounded finished.
 """
 
 from __future__ import annotations
@@ -38,7 +36,7 @@ from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.audio.memory import release_freed_memory
 from voice_mock.types import Word
 
-from .evidence import sound_activity
+from .evidence import heard_end, sound_activity
 
 log = logging.getLogger("voice_mock.streaming")
 timing = logging.getLogger("voice_mock.timing")  # --debug: monotonic stamps, read by benchmarks/turn_pulse.py
@@ -55,7 +53,7 @@ class SegmentSettings:
     pause_s: float = 0.6  # a silence this long closes a segment
     min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
     max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
-    end_guess_s: float = 0.8  # a silence this long may be the end: transcribe speculatively
+    end_guess_s: float = 0.6  # a silence this long may be the end: transcribe speculatively (as a segment closes: pause_s)
     # A silence this long: transcribe the last words for the end-of-turn decision
     # (the interview loop sets 0.3 s; None: no peeks, e.g. transcription only).
     peek_s: float | None = None
@@ -108,7 +106,7 @@ class SegmentingTranscriber:
         self._peek: Peek | None = None  # the last words before the current silence
         self._voiced_frames: list[bool] = []
         self._seq = 0
-        self._jobs: queue.PriorityQueue = queue.PriorityQueue()  # peeks first, then segments in order
+        self._jobs: queue.PriorityQueue = queue.PriorityQueue()  # segments in order (the end last)
         self._words: list[Word] = []
         self._lock = threading.Lock()
         self.segments: list[Segment] = []
@@ -117,6 +115,13 @@ class SegmentingTranscriber:
         self._transcribing = False
         self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
         self._worker.start()
+        # Peeks on a thread of their own: a segment being transcribed (1-2 s) does not hold
+        # up the last words; the model runs both at once (WhisperSettings.num_workers).
+        self._peeks: queue.Queue = queue.Queue()
+        self._peeking = False
+        self._peeker = threading.Thread(target=self._work_peeks, daemon=True, name="transcribe-last-words")
+        if self.settings.peek_s is not None:
+            self._peeker.start()
         interrupts.track_worker(self)
 
     # -- called from the recording thread ----------------------------------
@@ -176,7 +181,7 @@ class SegmentingTranscriber:
         start = (gaps[0] if gaps else first) * FRAME
         self._peek = Peek(start, end)
         self.peeks += 1
-        self._put(0, self._peek)
+        self._peeks.put(self._peek)
 
     def peek_pending(self) -> bool:
         """A peek at the last words is queued or running."""
@@ -249,6 +254,7 @@ class SegmentingTranscriber:
             self._close(self._n)
         self._put(2, None)
         self._closed = True
+        self._stop_peeks()
         self._worker.join()
         if self.failed is not None:
             log.warning("transcribing while recording failed (%s); transcribing the whole answer", self.failed)
@@ -272,7 +278,7 @@ class SegmentingTranscriber:
 
     def busy(self) -> bool:
         """Transcribing in the worker thread right now (native code: see voice_mock.interrupts)."""
-        return self._transcribing
+        return self._transcribing or self._peeking
 
     def close(self) -> None:
         """Stop without the last words: queued segments are dropped and the
@@ -284,10 +290,17 @@ class SegmentingTranscriber:
         for segment in self.segments:
             segment.cancelled = True
         self._cancel_guess()
+        self._put(2, None)
+        self._stop_peeks()
+        self._worker.join()
+
+    def _stop_peeks(self) -> None:
+        """No more peeks: the one queued is dropped, the one running waited for."""
         if self._peek is not None:
             self._peek.cancelled = True
-        self._put(2, None)
-        self._worker.join()
+        if self._peeker.is_alive():
+            self._peeks.put(None)
+            self._peeker.join()
 
     # -- the worker ---------------------------------------------------------
     def _work(self) -> None:
@@ -296,9 +309,6 @@ class SegmentingTranscriber:
             if segment is None:
                 return
             if self.failed is not None or segment.cancelled:
-                continue
-            if isinstance(segment, Peek):
-                self._do_peek(segment)
                 continue
             try:
                 audio = self._slice(segment)
@@ -323,12 +333,24 @@ class SegmentingTranscriber:
             except Exception as exc:  # any fault: fall back to one-shot in finish()
                 self.failed = exc
 
+    def _work_peeks(self) -> None:
+        while True:
+            peek = self._peeks.get()
+            if peek is None:
+                return
+            if peek.cancelled or self.failed is not None or not self._peeks.empty():
+                continue  # a newer silence has its own peek
+            self._peeking = True
+            try:
+                self._do_peek(peek)
+            finally:
+                self._peeking = False
+
     def _do_peek(self, peek: Peek) -> None:
         chunks = list(self._chunks)
         audio = np.concatenate(chunks)[peek.start: peek.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE)]
         try:
-            started = time.monotonic()
-            tail = getattr(self.transcriber, "transcribe_tail", None)
+            started, tail = time.monotonic(), getattr(self.transcriber, "transcribe_tail", None)
             peek.text = tail(audio) if tail else " ".join(w.text for w in self.transcriber.transcribe(audio))
             timing.debug("t=%.3f peek to %.2f s in %.2f s: %r", time.monotonic(), peek.voiced_end / SAMPLE_RATE,
                          time.monotonic() - started, peek.text)
@@ -351,20 +373,6 @@ class SegmentingTranscriber:
         whole = audio[start - offsets[first] : segment.end - offsets[first]]
         # Sound after the last speech VAD heard (whispered words) is kept.
         return whole[: heard_end(whole, max(0, end - start))]
-
-
-def heard_end(audio: np.ndarray, end: int, min_sound_s: float = 0.2) -> int:
-    """Where to stop transcribing a segment: `end` (shortly after the last
-    speech VAD heard), or later when there is sound after it (at least
-    `min_sound_s`): whispered words, which Silero VAD does not hear, come
-    after the last voiced ones (speech/evidence.py's level, not VAD)."""
-    hop = int(0.02 * SAMPLE_RATE)  # sound_activity's frames
-    active = sound_activity(audio)
-    after = active[end // hop:]
-    if after.sum() * 0.02 < min_sound_s:
-        return end
-    last = end // hop + int(np.flatnonzero(after)[-1]) + 1
-    return min(len(audio), max(end, last * hop + int(TAIL_PAD_S * SAMPLE_RATE)))
 
 
 def transcribe_in_windows(

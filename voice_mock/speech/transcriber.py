@@ -45,6 +45,10 @@ class WhisperSettings:
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0: the cores this process may use
     beam_size: int = 5
+    # Two calls at once run in parallel (CTranslate2 workers; the weights are shared,
+    # measured: no extra memory): practice peeks at the last words while a segment
+    # is being transcribed (speech/streaming.py).
+    num_workers: int = 2
     prompt: str = FILLER_PROMPT
 
 
@@ -87,7 +91,8 @@ class WhisperTranscriber:
             source = str(Path(source).expanduser())
         elif not _is_model_name(source):
             raise ModelError(f"model '{source}' is neither a model folder nor a faster-whisper model name")
-        kwargs = dict(device="cpu", compute_type=self.settings.compute_type, cpu_threads=threads)
+        kwargs = dict(device="cpu", compute_type=self.settings.compute_type, cpu_threads=threads,
+                      num_workers=max(1, self.settings.num_workers))
         try:
             if Path(source).is_dir():
                 self._model = WhisperModel(source, **kwargs)
