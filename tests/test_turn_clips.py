@@ -11,8 +11,8 @@ from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.audio.recorder import record_answer
 from voice_mock.audio.sources import array_source
 from voice_mock.audio.vad import StreamingVad
-from voice_mock.interview.turn_judge import PEEK_S, TurnJudge, keep_pace
-from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
+from voice_mock.interview.turn_judge import LIVE_SEGMENTS, TurnJudge, keep_pace
+from voice_mock.speech.streaming import SegmentingTranscriber
 from voice_mock.speech.transcriber import WhisperTranscriber
 from voice_mock.turn import FINISHED
 
@@ -31,7 +31,7 @@ def transcriber():
 def record(audio, transcriber, tmp_path, end_silence_s=6.0):
     """Record `audio` then silence; each silent block waits for the last-words
     peek in flight, as if the machine were fast enough to keep up."""
-    streamer = SegmentingTranscriber(transcriber, SegmentSettings(peek_s=PEEK_S))
+    streamer = SegmentingTranscriber(transcriber, LIVE_SEGMENTS)
     judge = TurnJudge(streamer, (45.0, 120.0), end_silence_s)
 
     source = keep_pace(array_source(audio, trailing_silence_s=end_silence_s + 1.0), streamer)
@@ -71,3 +71,16 @@ def test_a_rising_and_my_goal_does_not_end_early(transcriber, tmp_path):
     in_pause = [d for (end, silence, d, ev) in judge.log if abs(end - spans[-2][1]) < 0.4 and ev.words is not None]
     assert in_pause and in_pause[-1].verdict != FINISHED, in_pause
     assert in_pause[-1].wait_s > 2.5
+
+
+def test_a_dangling_and_whisper_leaves_out_still_reads_unfinished(transcriber):
+    # Said fast with a falling tune, the final "and" is dropped and a full stop written
+    # ("...we tested every night."); Whisper itself doubted that full stop, so the last
+    # words end in "..." and the decision waits.
+    from voice_mock.turn import UNFINISHED, TurnEvidence, decide
+
+    audio, _ = spoken(["I split the work into three parts and we tested every night and", 0.3], wpm=190)
+    words = transcriber.transcribe_tail(audio)
+    assert "night" in words and (words.endswith("...") or not words.endswith((".", "!"))), words
+    decision = decide(TurnEvidence(tuple(words.split()), spoken_s=60.0, expected_s=(45.0, 120.0)), 6.0)
+    assert decision.verdict == UNFINISHED, decision

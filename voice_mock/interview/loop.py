@@ -25,8 +25,8 @@ from voice_mock.audio.vad import intervals_from_probabilities
 from .session_file import SessionFile
 from voice_mock.audio.recorder import INTERRUPTED, Recording, record_answer
 from voice_mock.review.session import answer_dir, write_json_atomic
-from voice_mock.speech.streaming import SegmentingTranscriber, SegmentSettings
-from .turn_judge import PEEK_S, TurnJudge, ending_note, hint, keep_pace
+from voice_mock.speech.streaming import SegmentingTranscriber
+from .turn_judge import LIVE_SEGMENTS, TurnJudge, ending_note, hint, keep_pace
 from voice_mock.turn import TurnSettings
 from voice_mock.types import Company, Question
 
@@ -158,7 +158,7 @@ def _ask_one(ctx: InterviewContext, index: int, total: int, question: Question, 
         ui.listening(settings.endpoint)
         entry = session.recording_starts(index, question, folder)  # listed before its audio exists
         # Transcribed while the person speaks: at the end only the last words are left.
-        streamer = SegmentingTranscriber(ctx.transcriber, SegmentSettings(peek_s=PEEK_S))
+        streamer = SegmentingTranscriber(ctx.transcriber, LIVE_SEGMENTS)
         # When the answer is over: decided from the last words and the voice, not a fixed silence.
         judge = TurnJudge(streamer, question.target_seconds, settings.endpoint.end_silence_s, settings.turn)
         try:

@@ -29,6 +29,13 @@ FILLER_PROMPT = "Um, uh, hmm, er, ah."
 # "the" as a disfluency; words trailing off in the prompt keep more of them
 # (benchmarks/turn_taking.py's development answers: "...the planning team and...").
 TAIL_PROMPT = FILLER_PROMPT + " And, so, but, the..."
+# What else Whisper could have written where it put the full stop ending the last
+# words, and how much of its probability going there makes that stop doubtful.
+# benchmarks/turn_taking.py's development answers: at finished endings and between
+# sentences 0.01-0.09; the "and" it dropped ("...we tested every night, and [3 s]")
+# 0.51 (0.32 on a comma, 0.10 on "and", 0.09 on "...").
+CONTINUATIONS = (",", " and", " but", " so", " or", " because", "...")
+TAIL_STOP_DOUBT = 0.25
 
 
 class Transcriber(Protocol):
@@ -139,17 +146,46 @@ class WhisperTranscriber:
         """The last few seconds of speech as plain text, fast: for the end-of-turn
         decision, which needs the last words within a second of silence, not
         their times. Greedy decoding without word times or VAD costs about half
-        of `transcribe` on the same audio (benchmarks/turn_taking.py)."""
+        of `transcribe` on the same audio (benchmarks/turn_taking.py).
+
+        Whisper drops a dangling "and" said with a falling tune and writes a
+        full stop ("...we tested every night."), but it is not sure of that
+        stop: when TAIL_STOP_DOUBT or more of the model's probability at the
+        full stop ending the text went to a comma, "and", "but", "so", "or",
+        "because" or "...", the text ends in "..." (trailing off), and the
+        decision does not take the sentence as over."""
         self.load()
         audio = np.asarray(audio, dtype=np.float32)
         if len(audio) < 1600:
             return ""
-        segments, _info = self._model.transcribe(
-            audio, language="en" if self.multilingual else None, beam_size=1, temperature=0.0,
-            initial_prompt=TAIL_PROMPT if self.settings.prompt else None, without_timestamps=True,
-            condition_on_previous_text=False, vad_filter=False,
-        )
-        return " ".join(seg.text.strip() for seg in segments if not (seg.no_speech_prob > 0.8 and seg.avg_logprob < -1.0))
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        model = self._model
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+        prompt = model.get_prompt(tokenizer, tokenizer.encode(" " + TAIL_PROMPT) if self.settings.prompt else [],
+                                  without_timestamps=True)
+        # As faster-whisper decodes one 30 s window (greedy, temperature 0; the last
+        # feature frame left out as it does), with the logits kept.
+        features = model.feature_extractor(audio)
+        result = model.model.generate(
+            model.encode(pad_or_trim(features[:, : features.shape[-1] - 1])), [prompt], beam_size=1,
+            return_scores=True, return_no_speech_prob=True, return_logits_vocab=True, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if not tokens or (result.no_speech_prob > 0.8 and avg_logprob < -1.0):
+            return ""
+        text = tokenizer.decode(tokens).strip()
+        if tokenizer.decode(tokens[-1:]).strip() in {".", "!"}:
+            logits = np.asarray(result.logits[0][len(tokens) - 1], dtype=np.float64).reshape(-1)
+            p = np.exp(logits - logits.max())
+            going_on = sum(float(p[tokenizer.encode(w)[0]]) for w in CONTINUATIONS) / p.sum()
+            if going_on >= TAIL_STOP_DOUBT:
+                log.debug("%r: %.2f of the full stop's probability on going on", text, going_on)
+                text = text[:-1].rstrip() + "..."
+        return text
 
     def transcribe(self, audio: np.ndarray) -> list[Word]:
         self.load()
