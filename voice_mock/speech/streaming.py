@@ -5,16 +5,11 @@ The recorder hands every block and its VAD probabilities to a
 segment (cutting in the middle of the silence, never inside a word) and a
 background worker transcribes it.
 
-The last segment is guessed: once a silence lasts `end_guess_s`, the segment
-so far is transcribed speculatively; if the person goes on, that work is
-thrown away (the split and the words are those of a brief pause); if not, only
-the analysis is left at the end.
-
-The last words are peeked at sooner, on a thread of their own beside the
-segment work: once a silence lasts `peek_s`, the last few seconds of speech
-are transcribed as plain text (greedy, no word times), so the end-of-turn
-decision (voice_mock/turn.py) knows within a second whether the sentence
-stopped on "and" or sounded finished.
+The last segment is guessed once a silence lasts `end_guess_s` (thrown away if
+the person goes on). The last words are peeked at sooner, on a thread of their
+own beside the segment work: once a silence lasts `peek_s`, the last seconds of
+speech as plain text, so the end-of-turn decision (voice_mock/turn.py) knows
+within a second whether the sentence stopped on "and" or sounded finished.
 """
 
 from __future__ import annotations
@@ -115,8 +110,7 @@ class SegmentingTranscriber:
         self._transcribing = False
         self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
         self._worker.start()
-        # Peeks on a thread of their own: a segment being transcribed (1-2 s) does not hold
-        # up the last words; the model runs both at once (WhisperSettings.num_workers).
+        # A segment being transcribed does not hold up the peeks (WhisperSettings.num_workers).
         self._peeks: queue.Queue = queue.Queue()
         self._peeking = False
         self._peeker = threading.Thread(target=self._work_peeks, daemon=True, name="transcribe-last-words")
@@ -294,8 +288,7 @@ class SegmentingTranscriber:
         self._stop_peeks()
         self._worker.join()
 
-    def _stop_peeks(self) -> None:
-        """No more peeks: the one queued is dropped, the one running waited for."""
+    def _stop_peeks(self) -> None:  # the peek queued is dropped, the one running waited for
         if self._peek is not None:
             self._peek.cancelled = True
         if self._peeker.is_alive():
