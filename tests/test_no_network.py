@@ -3,7 +3,9 @@
 attempt to reach an internet address (AF_INET/AF_INET6 other than loopback:
 DNS lookups included) fails the test, and so does any file written under HOME
 outside the data dir (onnxruntime's telemetry queue in ~/.cache/Microsoft/
-was one). Local sockets (AF_UNIX: PulseAudio, nscd) and loopback are fine.
+was one), and any file left in a fresh TMPDIR (a local Ray's $TMPDIR/ray was
+one; temporary files a command removes, e.g. the TTS voice's, are fine).
+Local sockets (AF_UNIX: PulseAudio, nscd) and loopback are fine.
 Covered: demo, analyze, evaluate, practice (on the PulseAudio server of
 tests/pulse.py) and batch on a local Ray (loopback up in the namespace).
 
@@ -75,24 +77,33 @@ def files_outside_data_dir(home: Path) -> list[str]:
     )
 
 
-def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = False, home: Path | None = None,
-                env: dict | None = None) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
-    """Run argv with no network under a fresh HOME; (result, internet connects, stray files).
-    `loopback`: with the namespace's loopback interface up (a local Ray talks to itself over it).
-    `home`: an empty folder to use as HOME (default: a new one in tmp_path); `env`: more variables."""
+def left_in_tmpdir(temp: Path) -> list[str]:
+    """What a command left in its TMPDIR (temporary files it removed are fine)."""
+    return sorted(f"$TMPDIR/{p.relative_to(temp)}" for p in temp.rglob("*"))
+
+
+def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = False,
+                home: Path | None = None) -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+    """Run argv with no network under a fresh HOME and a fresh TMPDIR; (result, internet connects,
+    stray files: under HOME outside the data dir, or left in TMPDIR). `loopback`: with the
+    namespace's loopback interface up (a local Ray talks to itself over it). `home`: an empty
+    folder to use as HOME (default: a new one in tmp_path)."""
     if home is None:
         home = tmp_path / f"home-{name}"
         home.mkdir()
+    temp = tmp_path / f"tmp-{name}"
+    temp.mkdir()
     log = tmp_path / f"strace-{name}.log"
     work = tmp_path / f"cwd-{name}"
     work.mkdir()
     result = subprocess.run(
         ["unshare", "-n", *(["sh", "-c", 'ip link set lo up && exec "$@"', "sh"] if loopback else []),
          "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
-        capture_output=True, text=True, env=_clean_env(home) | (env or {}), cwd=work, timeout=600,
+        capture_output=True, text=True, env=_clean_env(home) | {"TMPDIR": str(temp)}, cwd=work, timeout=600,
         stdin=subprocess.DEVNULL,
     )
-    return result, internet_connects(log.read_text(errors="replace")), files_outside_data_dir(home)
+    strays = files_outside_data_dir(home) + left_in_tmpdir(temp)
+    return result, internet_connects(log.read_text(errors="replace")), strays
 
 
 def voice_mock(*args) -> list[str]:
@@ -109,11 +120,12 @@ def test_the_harness_catches_a_connect_and_a_stray_file(tmp_path):
         "u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.connect_ex(('::1', 53))\n"
         "u.connect_ex(('::ffff:127.0.0.1', 53))\n"
         "p = pathlib.Path.home() / '.cache' / 'tracker' / 'id'; p.parent.mkdir(parents=True); p.write_text('x')\n"
+        "import tempfile; (pathlib.Path(tempfile.gettempdir()) / 'left').write_text('x')\n"
     )
     result, connects, files = run_offline(tmp_path, [sys.executable, "-c", code], "probe")
     assert result.returncode == 0, result.stderr
     assert len(connects) == 1 and "192.0.2.1" in connects[0], connects  # ::1 and ::ffff:127.0.0.1 (loopback) are allowed
-    assert files == [".cache/tracker/id"]
+    assert files == [".cache/tracker/id", "$TMPDIR/left"]
 
 
 def _assert_offline(result, connects, files) -> None:
@@ -168,13 +180,10 @@ def test_batch_on_a_local_ray_makes_no_connection_and_writes_nothing_in_home(tmp
     answers.mkdir()
     shutil.copy(SAMPLES / "hard-like-verb.flac", answers)
     argv = voice_mock("batch", answers, "--question", "conflict", "--out", tmp_path / "out", "--engine", "ray")
-    temp = tmp_path / "tmpdir"  # where Ray would put its folder by default ($TMPDIR/ray): fresh and empty
-    temp.mkdir()
-    result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True, home=short_dir,
-                                          env={"TMPDIR": str(temp)})
-    _assert_offline(result, connects, files)
+    result, connects, files = run_offline(tmp_path, argv, "batch-ray", loopback=True, home=short_dir)
+    _assert_offline(result, connects, files)  # nothing left in TMPDIR either: Ray's default is $TMPDIR/ray
     assert "1 ok" in result.stderr and "a local Ray with" in result.stderr
-    assert sorted(str(p.relative_to(temp)) for p in temp.rglob("*")) == [], "wrote in TMPDIR (Ray's default /tmp/ray)"
+    assert not (tmp_path / "tmp-batch-ray" / "ray").exists()
     ray_dir = short_dir / DATA_DIR / "ray"
     assert ray_dir.is_dir(), "Ray's folder was not in the data dir"
     assert not list(ray_dir.glob("session_2*")), "the local Ray's session folder was left behind"
@@ -195,7 +204,10 @@ def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
         home.mkdir()
         log = tmp_path / "strace-practice.log"
         env = _clean_env(home) | {k: v for k, v in server.env.items() if k != "HOME"}
-        env |= {"PULSE_COOKIE": str(tmp_path / "pulse" / ".config" / "pulse" / "cookie"), "PYTHONUNBUFFERED": "1"}
+        temp = tmp_path / "tmp-practice"
+        temp.mkdir()
+        env |= {"PULSE_COOKIE": str(tmp_path / "pulse" / ".config" / "pulse" / "cookie"), "PYTHONUNBUFFERED": "1",
+                "TMPDIR": str(temp)}
         proc = subprocess.Popen(
             ["unshare", "-n", "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log),
              *voice_mock("practice", "--question", "why-leaving", "--voice", "none", "--end-silence", "2.0")],
@@ -218,5 +230,6 @@ def test_practice_makes_no_connection_and_writes_no_telemetry(tmp_path):
     assert "pulse/native" in traced  # the trace saw the microphone's connection (a local socket)
     connects = internet_connects(traced)
     assert connects == [], "tried the network:\n" + "\n".join(connects)
-    assert files_outside_data_dir(home) == [], files_outside_data_dir(home)
+    strays = files_outside_data_dir(home) + left_in_tmpdir(temp)
+    assert strays == [], strays
     assert list((home / DATA_DIR / "sessions").glob("*/q01-*/feedback.json")), "no answer was saved"
