@@ -14,6 +14,12 @@ With --question, every run is `analyze FILE --question ID --json`, which also lo
 model for the talking points (about 250 MB more: a separate figure, see docs/feedback.md).
 
 Run it under the CPU lock: flock /tmp/vm-cpu.lock .venv/bin/python benchmarks/long_answer.py
+
+The files are made in a child process of their own, and this process never holds audio: a
+child's ru_maxrss on Linux is at least its parent's peak resident memory when it was started
+(Python starts it with vfork, and exec keeps the old memory's high-water mark), so making the
+48 kHz stereo file here (~690 MB of interpolation arrays) showed as a 692 MB peak of `analyze`
+that was never its own. The parent's own peak is printed, as the floor of every figure.
 """
 
 from __future__ import annotations
@@ -71,7 +77,31 @@ def analyze(path: Path, data_dir: Path, question: str | None = None) -> tuple[di
     return pacing, usage.ru_maxrss / 1024, took
 
 
+def make_files(minutes: float, folder: Path, which: list[str]) -> tuple[float, float]:
+    """One round (16 kHz mono) and the long files named in `which` ("16k", "48k"), written into
+    `folder` by a child process; (seconds of one round, seconds of a long file)."""
+    done = subprocess.run([sys.executable, __file__, "--make", str(folder), "--minutes", str(minutes),
+                           "--only", ",".join(which)], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"making the files failed: {done.stderr[-2000:]}")
+    one, long = done.stdout.split()
+    return float(one), float(long)
+
+
+def _make(folder: Path, minutes: float, which: list[str]) -> None:
+    base = one_round()
+    sf.write(folder / "one-round.flac", base, 16000, subtype="PCM_16")
+    seconds = 0.0
+    for label, rate, channels in (("16k", 16000, 1), ("48k", 48000, 2)):
+        if label in which:
+            seconds = write_long(base, minutes, folder / f"long-{label}.flac", rate, channels)
+    print(len(base) / 16000, seconds)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--make":
+        args = dict(zip(sys.argv[3::2], sys.argv[4::2]))
+        return _make(Path(sys.argv[2]), float(args["--minutes"]), args["--only"].split(","))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--only", choices=("16k", "48k"))
@@ -79,11 +109,15 @@ def main() -> None:
     parser.add_argument("--reference", metavar="WPM,WORDS",
                         help="one round's pace and word count from an earlier run, instead of analysing it again")
     args = parser.parse_args()
-    base = one_round()
+    which = [args.only] if args.only else ["16k", "48k"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         short = tmp / "one-round.flac"
-        sf.write(short, base, 16000, subtype="PCM_16")
+        round_s, seconds = make_files(args.minutes, tmp, which)
+        import resource
+
+        print(f"this process's own peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+              "(the floor of the figures below)")
         if args.question:
             print(f"with --question {args.question} (the meaning model loaded)")
         if args.reference:
@@ -92,15 +126,14 @@ def main() -> None:
             print(f"one round: pace {ref['words_per_minute']:.0f} wpm, {ref['word_count']} words (given)")
         else:
             ref, ref_mb, ref_s = analyze(short, tmp / "data", args.question)
-            print(f"one round ({len(base) / 16000 / 60:.1f} min, 16 kHz mono): pace {ref['words_per_minute']:.0f} "
+            print(f"one round ({round_s / 60:.1f} min, 16 kHz mono): pace {ref['words_per_minute']:.0f} "
                   f"wpm, {ref['word_count']} words, peak {ref_mb:.0f} MB, {ref_s:.0f} s")
         for label, rate, channels in (("16k", 16000, 1), ("48k", 48000, 2)):
             if args.only and args.only != label:
                 continue
             path = tmp / f"long-{label}.flac"
-            seconds = write_long(base, args.minutes, path, rate, channels)
             pacing, peak_mb, took = analyze(path, tmp / "data", args.question)
-            rounds = seconds / (len(base) / 16000)
+            rounds = seconds / round_s
             pace_diff = pacing["words_per_minute"] / ref["words_per_minute"] - 1
             print(f"{args.minutes:g} min, {rate // 1000} kHz {'stereo' if channels == 2 else 'mono'}: "
                   f"peak {peak_mb:.0f} MB, wall {took:.0f} s (RTF {took / seconds:.2f}), "
