@@ -93,13 +93,17 @@ def run_offline(tmp_path: Path, argv: list[str], name: str, loopback: bool = Fal
         home.mkdir()
     temp = tmp_path / f"tmp-{name}"
     temp.mkdir()
+    # A login session's runtime folder, as every desktop has: without one the sound system's client
+    # library (libpulse, under sounddevice) makes its runtime folder in TMPDIR instead.
+    runtime = tmp_path / f"run-{name}"
+    runtime.mkdir(mode=0o700)
     log = tmp_path / f"strace-{name}.log"
     work = tmp_path / f"cwd-{name}"
     work.mkdir()
     result = subprocess.run(
         ["unshare", "-n", *(["sh", "-c", 'ip link set lo up && exec "$@"', "sh"] if loopback else []),
          "strace", "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log), *argv],
-        capture_output=True, text=True, env=_clean_env(home) | {"TMPDIR": str(temp)}, cwd=work, timeout=600,
+        capture_output=True, text=True, env=_clean_env(home) | {"TMPDIR": str(temp), "XDG_RUNTIME_DIR": str(runtime)}, cwd=work, timeout=600,
         stdin=subprocess.DEVNULL,
     )
     strays = files_outside_data_dir(home) + left_in_tmpdir(temp)
