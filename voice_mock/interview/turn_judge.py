@@ -22,11 +22,11 @@ from voice_mock.speech.ending import ending_prosody
 from voice_mock.turn import UNFINISHED, Prosody, TurnDecision, TurnEvidence, TurnSettings, decide
 
 PEEK_S = 0.3  # silence after which the streaming transcriber peeks at the last words
-# While the person speaks, a segment of 8 s or more closes at a pause as long as
-# the peek's: segments stay ~8-12 s, so none is still being transcribed when the
-# answer ends (a 0.6 s pause left 20-25 s segments ending just before the last
-# sentence, 2.5 s of work after the end: benchmarks/turn_pulse.py).
-LIVE_SEGMENTS = SegmentSettings(peek_s=PEEK_S, pause_s=PEEK_S)
+# Segments close at 0.6 s pauses (SegmentSettings.pause_s). Closing them at the
+# peek's 0.3 s kept them ~8-12 s (none still being transcribed at the end: 1.9 s
+# from the last word to feedback instead of 4.2 s, benchmarks/turn_pulse.py) but
+# left a 2.3 s last segment that Whisper misheard ("blow with you"): not adopted.
+LIVE_SEGMENTS = SegmentSettings(peek_s=PEEK_S)
 PROSODY_SPAN_S = 2.0  # speech before the silence that the pitch and loudness come from
 HELD_SPAN_S = 1.0  # ... and the held-sound check
 HINT = "take your time — press Enter when you're done"

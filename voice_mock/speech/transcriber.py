@@ -175,7 +175,7 @@ class WhisperTranscriber:
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        if not tokens or (result.no_speech_prob > 0.8 and avg_logprob < -1.0):
+        if not tokens or (result.no_speech_prob > 0.6 and avg_logprob < -1.0):  # faster-whisper skips these
             return ""
         text = tokenizer.decode(tokens).strip()
         if tokenizer.decode(tokens[-1:]).strip() in {".", "!"}:
