@@ -177,7 +177,7 @@ def test_evaluate_content_through_the_cli(tmp_path):
     out = json.loads(done.stdout)
     groups = {(g["style"], g["split"]): g for g in out["meaning"]["groups"]}
     assert set(groups) == {(style, split) for style in ("keyword", "paraphrase")
-                           for split in ("held-out", "fresh", "tuning")}
+                           for split in ("held-out", "fresh", "check", "tuning")}
     assert all(g["decisions"] > 0 for g in groups.values())
 
 
@@ -198,6 +198,14 @@ def test_fresh_held_out_batch_is_its_own_split():
     assert len(fresh) >= 15 and all(a.get("held_out") for a in fresh)
     assert len({QUESTIONS[a["question"]].bank for a in fresh}) >= 4
     assert sum(bool(a.get("company")) for a in fresh) >= 6
+
+
+def test_check_batch_is_its_own_split():
+    answers = load_answers(ANSWERS)
+    check = [a for a in answers if a.get("check")]
+    assert len(check) >= 15 and all(a.get("held_out") and not a.get("fresh") for a in check)
+    assert len({QUESTIONS[a["question"]].bank for a in check}) >= 4
+    assert {a["style"] for a in check} == {"keyword", "paraphrase"}
 
 
 def test_labelled_answers_name_real_cues():

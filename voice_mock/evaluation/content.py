@@ -4,8 +4,8 @@ typed answers (tests/data/content/answers.toml; docs/meaning.md).
 Each answer names its question (and company), its style ("keyword": the
 rubric's own words; "paraphrase": own words, negations, hypotheticals, other
 people's stories, look-alike words, subtle red flags), whether it is held
-out of tuning (`held_out`; `fresh` marks the later held-out batch, reported
-apart as its own split), and the cues it is labelled on: talking points `covered` /
+out of tuning (`held_out`; `fresh` and `check` mark two later held-out
+batches, each reported apart as its own split), and the cues it is labelled on: talking points `covered` /
 `not_covered`, red flags `flags` / `not_flags`. Agreement is the share of
 those labelled decisions the analysis gets right, per style and split;
 only the labelled cues count.
@@ -21,7 +21,7 @@ from pathlib import Path
 from voice_mock.errors import VoiceMockError
 
 STYLES = ("keyword", "paraphrase")
-SPLITS = ("held-out", "fresh", "tuning")
+SPLITS = ("held-out", "fresh", "check", "tuning")
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Decision:
 @dataclass
 class Group:
     style: str
-    split: str  # "held-out", "fresh" (the later held-out batch) or "tuning"
+    split: str  # "held-out", "fresh", "check" (later held-out batches) or "tuning"
     decisions: int = 0
     agreed: int = 0
     answers: int = 0
@@ -108,6 +108,8 @@ def evaluate_content(answers: list[dict], questions: dict, companies: dict, mean
 def split_of(a: dict) -> str:
     if not a.get("held_out"):
         return "tuning"
+    if a.get("check"):
+        return "check"
     return "fresh" if a.get("fresh") else "held-out"
 
 
