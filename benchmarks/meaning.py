@@ -2,7 +2,7 @@
 answer the matcher's extra time over the keyword rules alone, and the extra
 peak memory of the process.
 
-The answers are the 59 hand-labelled typed answers of
+The answers are the hand-labelled typed answers of
 tests/data/content/answers.toml (one to three sentences each, like a
 transcript's) plus the same answers joined four at a time (a 60-90 s spoken
 answer of ~150-200 words). Each is analysed with the keyword rules alone and

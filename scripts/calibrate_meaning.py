@@ -2,7 +2,9 @@
 non-company cue's examples and near misses (bank + paraphrases.toml), each
 left out of its cue's classifier in turn and scored through the analysis's
 own units and guards; prints recall on examples and the share of near misses
-triggering, per threshold, for talking points and red flags. The chosen
+triggering, per threshold, for talking points and red flags, without and
+with the matcher's near-miss veto (a sentence closer to the cue's other
+near misses than to its other examples scores 0; matcher.closeness). The chosen
 threshold is the lowest at which at most 10% of near misses trigger.
 
     flock /tmp/vm-cpu.lock .venv/bin/python scripts/calibrate_meaning.py   (several minutes)
@@ -17,21 +19,27 @@ from voice_mock.analysis.meaning import best_hit, units
 from voice_mock.analysis.words import lexical_tokens, words_from_text
 from voice_mock.banks.catalog import load_banks, load_companies
 from voice_mock.meaning.classifier import probabilities
-from voice_mock.meaning.matcher import MeaningMatcher
+from voice_mock.meaning.matcher import MeaningMatcher, closeness
 
 MAX_NEAR_MISS = 0.10
 
 
 class LeftOut:
-    """Scores with one classifier fitted without the sentence being scored."""
+    """Scores with one classifier fitted without the sentence being scored;
+    with `pos`/`near` (vectors of the cue's other examples and near misses),
+    also the matcher's near-miss veto."""
 
     available, reason = True, ""
 
-    def __init__(self, matcher, theta):
-        self.matcher, self.theta = matcher, theta
+    def __init__(self, matcher, theta, pos=None, near=None):
+        self.matcher, self.theta, self.pos, self.near = matcher, theta, pos, near
 
     def scores(self, question, cue, company, texts):
-        return list(probabilities(self.theta, self.matcher._encode_answer(list(texts))))
+        vectors = self.matcher._encode_answer(list(texts))
+        p = probabilities(self.theta, vectors)
+        if self.near is not None and len(self.near):
+            p = np.where(closeness(vectors, self.near) > closeness(vectors, self.pos), 0.0, p)
+        return list(p)
 
 
 def score_left_out(matcher, q, cue, text, which):
@@ -39,40 +47,42 @@ def score_left_out(matcher, q, cue, text, which):
     pos, neg = matcher._examples[key]
     matcher._examples[key] = ([t for t in pos if t != text], neg) if which == "pos" else (pos, [t for t in neg if t != text])
     try:
-        if not matcher._examples[key][0]:
+        left_pos, left_neg = matcher._examples[key]
+        if not left_pos:
             return None
         theta = matcher.fit(key)
     finally:
         matcher._examples[key] = (pos, neg)
     kept = words_from_text(text.split())
     answer = Answer(kept, lexical_tokens(kept))
-    hit = best_hit(answer, units(answer), LeftOut(matcher, theta), q, cue, None)
-    return hit.score if hit else 0.0
+    out = []
+    for scorer in (LeftOut(matcher, theta), LeftOut(matcher, theta, matcher._stack(left_pos), matcher._stack(left_neg))):
+        hit = best_hit(answer, units(answer), scorer, q, cue, None)
+        out.append(hit.score if hit else 0.0)
+    return out  # without, with the near-miss veto
 
 
 def main() -> None:
     questions = [q for b in load_banks().values() for q in b.questions]
     matcher = MeaningMatcher(questions, None).load()
-    got = {"point": ([], []), "flag": ([], [])}
+    got = {f"{kind}{veto}": ([], []) for kind in ("point", "flag") for veto in ("", "+veto")}
     for n, q in enumerate(questions, 1):
         for kind, cues in (("point", q.talking_points), ("flag", q.red_flags)):
             for cue in cues:
                 if cue.company:
                     continue
                 pos, neg = matcher._examples[(q.id, cue.id)]
-                for t in pos:
-                    s = score_left_out(matcher, q, cue, t, "pos")
-                    if s is not None:
-                        got[kind][0].append(s)
-                for t in neg:
-                    s = score_left_out(matcher, q, cue, t, "neg")
-                    if s is not None:
-                        got[kind][1].append(s)
+                for which, texts in ((0, pos), (1, neg)):
+                    for t in texts:
+                        s = score_left_out(matcher, q, cue, t, "pos" if which == 0 else "neg")
+                        if s is not None:
+                            got[kind][which].append(s[0])
+                            got[kind + "+veto"][which].append(s[1])
         print(f"\r{n}/{len(questions)} questions", end="", file=sys.stderr)
     print(file=sys.stderr)
     for kind, (p, m) in got.items():
         p, m = np.array(p), np.array(m)
-        print(f"{kind}s: {len(p)} examples, {len(m)} near misses")
+        print(f"{kind} (flags: red flags; +veto: with the near-miss veto): {len(p)} examples, {len(m)} near misses")
         chosen = None
         for thr in np.arange(0.10, 0.91, 0.05):
             fp = float(np.mean(m >= thr))

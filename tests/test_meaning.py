@@ -160,14 +160,17 @@ def test_agreement_floors_on_the_labelled_answers(matcher):
     assert len({QUESTIONS[a["question"]].bank for a in answers}) >= 5  # several banks
     keywords = evaluate_content(answers, QUESTIONS, COMPANIES)
     meaning = evaluate_content(answers, QUESTIONS, COMPANIES, matcher)
-    # Floors just under what was measured (docs/meaning.md); held-out answers never tuned on.
-    assert meaning.agreement("keyword", "held-out") >= 0.95
-    assert meaning.agreement("keyword", "tuning") >= 0.95
-    assert meaning.agreement("paraphrase", "held-out") >= 0.75
-    assert meaning.agreement("paraphrase", "tuning") >= 0.80
-    assert meaning.agreement("paraphrase", "fresh") >= 0.60
-    assert meaning.agreement("paraphrase", "held-out") >= keywords.agreement("paraphrase", "held-out") + 0.25
-    assert meaning.agreement("keyword", "fresh") >= 0.9
+    # Floors about one decision under what was measured (docs/meaning.md:
+    # held-out 0.84, fresh 0.67, check 0.83, tuning 0.98, keyword 1.00);
+    # held-out, fresh and check answers never tuned on.
+    for split in ("held-out", "fresh", "check", "tuning"):
+        assert meaning.agreement("keyword", split) >= 0.9, split
+    assert meaning.agreement("paraphrase", "held-out") >= 0.81
+    assert meaning.agreement("paraphrase", "fresh") >= 0.65
+    assert meaning.agreement("paraphrase", "check") >= 0.80
+    assert meaning.agreement("paraphrase", "tuning") >= 0.95
+    for split in ("held-out", "fresh", "check"):
+        assert meaning.agreement("paraphrase", split) >= keywords.agreement("paraphrase", split) + 0.2, split
 
 
 def test_evaluate_content_through_the_cli(tmp_path):
@@ -190,6 +193,34 @@ def test_analyze_json_carries_method_and_score(tmp_path):
     flags = {f["id"]: f for f in json.loads(done.stdout)["content"]["red_flags"]}
     assert flags["job_hopping"]["method"] == "meaning" and flags["job_hopping"]["score"] >= 0.6
     assert "two-year chapter" in flags["job_hopping"]["evidence"][0]["text"]
+
+
+SECURITY = "What I want most is stability and security, a steady job I can rely on for years."
+
+
+@pytest.mark.parametrize("company, text, want_point, want_flag, not_flag", [
+    ("tiger-conservation", "In ten years I want to be the best big-game hunter in the world.",
+     None, "mission_conflict", None),
+    ("creative-boutique", SECURITY, None, "culture_mismatch", None),
+    ("heritage-finance", SECURITY, "culture_fit", None, "culture_mismatch"),
+])
+def test_the_seed_company_cases_through_the_cli(tmp_path, company, text, want_point, want_flag, not_flag):
+    # The seed article's three cases, with the meaning model on (the CLI's default).
+    done = subprocess.run([sys.executable, "-m", "voice_mock", "analyze", "--json", "--data-dir", str(tmp_path),
+                           "--question", "career-aspirations", "--company", company, "--text", text],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    content = json.loads(done.stdout)["content"]
+    assert not [n for n in json.loads(done.stdout)["measured"]["not_measured"] if n["item"] == "meaning"]
+    flags = {f["id"]: f for f in content["red_flags"]}
+    points = {p["id"]: p for p in content["talking_points"]}
+    if want_flag:
+        assert want_flag in flags and flags[want_flag]["method"] in ("keyword", "meaning")
+        assert flags[want_flag]["evidence"] and flags[want_flag]["score"] is not None
+    if want_point:
+        assert points[want_point]["covered"] and points[want_point]["evidence"]
+    if not_flag:
+        assert not_flag not in flags
 
 
 def test_fresh_held_out_batch_is_its_own_split():
@@ -225,9 +256,29 @@ def test_company_clashes_said_plainly_still_fire_with_the_model(matcher, text, c
     assert flag in {f.id for f in fb.content.red_flags}
 
 
+@pytest.mark.parametrize("question, company, text, flag", [
+    # Known false alarms of the tuning part (asp-p05, beh-p02, rej-p01).
+    ("career-aspirations", "creative-boutique", "I want stability in the release process, not in the work. In the "
+     "work itself I love trying weird new ideas and pitching things nobody has done before.", "culture_mismatch"),
+    ("conflict", None, "To be fair to him, it wasn't really on him, the brief was confusing for both of us.", "blame"),
+    ("handling-rejection", None, "A no is just part of selling, it's not about me. I shake it off and pick up the "
+     "phone to the next prospect.", "discouraged"),
+])
+def test_look_alikes_of_a_red_flag_do_not_raise_it(matcher, question, company, text, flag):
+    fb = analyze_text(text, question=QUESTIONS[question], company=COMPANIES.get(company), meaning=matcher)
+    assert flag not in {f.id for f in fb.content.red_flags}
+
+
+def test_a_sentence_closer_to_a_near_miss_than_to_any_example_is_vetoed(matcher):
+    leaving = QUESTIONS["five-years"]
+    (cue,) = [c for c in leaving.red_flags if c.id == "elsewhere"]
+    pos, near = matcher._examples[("five-years", "elsewhere")]
+    scores = matcher.scores(leaving, cue, None, [near[0], pos[0]])
+    assert scores[0] == 0.0 and scores[1] > 0.5
+
+
 def test_a_clash_word_in_another_sense_is_dropped_by_meaning(matcher):
-    # The issue's case (asp-p06, tuning part); on the profiles' own near misses
-    # this check is weak (docs/meaning.md), so only this case is pinned.
+    # The issue's case (asp-p06, tuning part).
     fb = analyze_text("I hunt bugs for a living right now, I'm a tester, and what I want is to bring that care "
                       "to software that helps protect wild tigers and the places they live.", question=CAREER,
                       company=COMPANIES["tiger-conservation"], meaning=matcher)

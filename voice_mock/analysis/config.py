@@ -173,10 +173,10 @@ class ContentConfig:
     # Meaning model (voice_mock/meaning): a sentence covers a talking point /
     # raises a red flag the keywords missed at this probability or more.
     # Calibrated on the banks' examples and near misses, left out one at a
-    # time: the lowest threshold at which at most 10% of near misses trigger
-    # (docs/meaning.md).
-    meaning_point_threshold: float = 0.20
-    meaning_flag_threshold: float = 0.60
+    # time, with the near-miss veto: the lowest threshold at which at most 10%
+    # of near misses trigger (scripts/calibrate_meaning.py, docs/meaning.md).
+    meaning_point_threshold: float = 0.15
+    meaning_flag_threshold: float = 0.50
     # A company clash raised only by the profile's clash words is dropped when
     # the meaning model scores every sentence of the answer for that clash
     # below this: the word is used in another sense ("I hunt bugs"). Chosen on

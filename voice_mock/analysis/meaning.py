@@ -33,6 +33,10 @@ from .answer import CLAUSE_BREAKS, NEGATOR_PAIRS, NOT_NEGATING_AFTER, Answer
 from .text import NEGATORS
 
 MIN_CLAUSE_TOKENS = 3
+# A clause opening with these only narrows the one before ("I want stability
+# in the release process, not in the work"): the two are one unit, so the
+# negation guard sees what the negation turns around.
+CONTRAST_NEGATORS = frozenset({"not", "never"})
 HYPOTHETICAL = re.compile(
     r"\b(?:if i (?:were|was|had|only|just|wanted|cared|really wanted)|(?:would|could|might|should)(?:n't)? have"
     r"|i'd have|imagine|in theory|hypothetically)\b"
@@ -99,7 +103,14 @@ def _clauses(answer: Answer, a: int, b: int) -> list[tuple[int, int]]:
             spans.append((s, i + 1))
             s = i + 1
     spans.append((s, b))
-    return [(x, y) for x, y in spans if y > x]
+    spans = [(x, y) for x, y in spans if y > x]
+    merged: list[tuple[int, int]] = []
+    for x, y in spans:  # ", not in the work" narrows the clause before it: judged together
+        if merged and toks[x].norm in CONTRAST_NEGATORS:
+            merged[-1] = (merged[-1][0], y)
+        else:
+            merged.append((x, y))
+    return merged
 
 
 def _unit(answer: Answer, a: int, b: int) -> Unit:
