@@ -9,7 +9,8 @@ banks, plus paraphrases.toml) are embedded once and cached in the data dir
 bank sentences are embedded on later runs. The bundled banks' cues ship
 their classifiers fitted (`bundled-classifiers.npz`, keyed by the cue's
 examples and near misses); any other cue's is fitted the first time it is
-asked for and kept for the session.
+asked for and kept for the session. A sentence closer to a cue's near
+misses than to its examples scores 0 for it (the near-miss veto, `closeness`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ PARAPHRASES = Path(__file__).resolve().parent / "paraphrases.toml"
 MAX_CACHED_TEXTS = 512  # answer sentences kept encoded (a replay re-asks the same)
 # The near-miss veto: a sentence whose VETO_NEAREST closest near misses of a
 # cue are closer on average than its closest examples does not say the cue
-# (docs/meaning.md; the banks left one out: near misses triggering 11% -> 7%
-# for points at recall 0.30 -> 0.29; 1 or 2 nearest measured the same).
+# (docs/meaning.md; the banks left one out, points at 0.20: near misses
+# triggering 11% -> 6-7%, recall 0.30 -> 0.29; 1 or 2 nearest within 0.01).
 VETO_NEAREST = 2
 
 
