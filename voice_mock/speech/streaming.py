@@ -110,8 +110,7 @@ class SegmentingTranscriber:
         self._transcribing = False
         self._worker = threading.Thread(target=self._work, daemon=True, name="transcribe-segments")
         self._worker.start()
-        # A segment being transcribed does not hold up the peeks (WhisperSettings.num_workers).
-        self._peeks: queue.Queue = queue.Queue()
+        self._peeks: queue.Queue = queue.Queue()  # beside the segments (WhisperSettings.num_workers)
         self._peeking = False
         self._peeker = threading.Thread(target=self._work_peeks, daemon=True, name="transcribe-last-words")
         if self.settings.peek_s is not None:
@@ -301,6 +300,8 @@ class SegmentingTranscriber:
             _, _, segment = self._jobs.get()
             if segment is None:
                 return
+            while self._peeking or not self._peeks.empty():  # the last words first; a running segment is not stopped
+                time.sleep(0.01)
             if self.failed is not None or segment.cancelled:
                 continue
             try:
@@ -312,9 +313,8 @@ class SegmentingTranscriber:
                     found = self.transcriber.transcribe(audio)
                 finally:
                     self._transcribing = False
-                timing.debug("t=%.3f segment %.2f-%.2f s%s transcribed in %.2f s", time.monotonic(),
-                             segment.start / SAMPLE_RATE, segment.end / SAMPLE_RATE,
-                             " (guess)" if segment.speculative else "", time.monotonic() - started)
+                timing.debug("t=%.3f segment %.2f-%.2f s%s transcribed in %.2f s", time.monotonic(), offset,
+                             segment.end / SAMPLE_RATE, " (guess)" * segment.speculative, time.monotonic() - started)
                 words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
                 if segment.speculative:
                     segment.words = words  # used only if the answer really ended there
