@@ -101,6 +101,12 @@ def analyze_sample(flac: Path, truth: dict, transcriber, banks) -> dict:
 
 def analyze_file(flac: Path, transcriber, question=None) -> dict:
     """The practice path on a file: recorder, live VAD, streaming transcription, analysis."""
+    return practice_analysis(flac, transcriber, question).feedback.to_dict()
+
+
+def practice_analysis(path: Path, transcriber, question=None):
+    """The practice path on a file once (recorder, live VAD, streaming
+    transcription, acoustics, pitch): the pipeline's AnswerAnalysis."""
     import tempfile
 
     from voice_mock.audio.endpoint import EndpointSettings
@@ -110,7 +116,7 @@ def analyze_file(flac: Path, transcriber, question=None) -> dict:
     from voice_mock.speech.streaming import SegmentingTranscriber
     from voice_mock.audio.vad import StreamingVad
 
-    audio = load_audio(flac)
+    audio = load_audio(path)
     streamer = SegmentingTranscriber(transcriber)
     # The whole file is the answer: no end-of-answer rule may cut it short.
     whole = EndpointSettings(end_silence_s=1e9, early_end_silence_s=1e9, max_answer_s=1e9, no_speech_timeout_s=1e9)
@@ -119,7 +125,7 @@ def analyze_file(flac: Path, transcriber, question=None) -> dict:
                                   listener=streamer)
     words = streamer.finish()
     return analyze_audio(recording.audio, transcriber, question, words=words,
-                         vad_probabilities=recording.vad_probabilities).feedback.to_dict()
+                         vad_probabilities=recording.vad_probabilities)
 
 
 @dataclass

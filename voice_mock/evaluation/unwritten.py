@@ -11,14 +11,13 @@ the true one, and is a counted one added where none was said?
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from voice_mock.analysis import AnalysisConfig, analyze
 from voice_mock.analysis.text import filled_pause_form
-from voice_mock.audio.formats import load_audio
+from .runner import practice_analysis
 
 
 @dataclass
@@ -37,23 +36,8 @@ class LeftOut:
 
 
 def measured_answer(path: Path, transcriber):
-    """The practice path on a file once (recorder, live VAD, streaming
-    transcription, acoustics, pitch): the pipeline's AnswerAnalysis."""
-    from voice_mock.audio.endpoint import EndpointSettings
-    from voice_mock.audio.recorder import record_answer
-    from voice_mock.audio.sources import array_source
-    from voice_mock.audio.vad import StreamingVad
-    from voice_mock.interview.pipeline import analyze_audio
-    from voice_mock.speech.streaming import SegmentingTranscriber
-
-    audio = load_audio(path)
-    streamer = SegmentingTranscriber(transcriber)
-    whole = EndpointSettings(end_silence_s=1e9, early_end_silence_s=1e9, max_answer_s=1e9, no_speech_timeout_s=1e9)
-    with tempfile.TemporaryDirectory() as tmp:
-        recording = record_answer(array_source(audio), Path(tmp) / "answer.wav", StreamingVad(), whole,
-                                  listener=streamer)
-    return analyze_audio(recording.audio, transcriber, words=streamer.finish(),
-                         vad_probabilities=recording.vad_probabilities)
+    """The practice path on a file once: the pipeline's AnswerAnalysis."""
+    return practice_analysis(path, transcriber)
 
 
 def _near(span: tuple[float, float], spans: Sequence[tuple[float, float]], tolerance: float = 0.2) -> bool:
