@@ -185,12 +185,15 @@ def test_fault_interrupted_answer_shown_by_replay_and_history(home):
 @pytest.mark.model
 def test_fault_interrupted_answer_can_be_reanalyzed(home):
     path = interrupted_session(home)
+    # The user's thresholds apply to a first analysis from the audio too: under 300 wpm is "slow" here.
+    (home / "config.toml").write_text("[pacing]\nslow_wpm = 300\ntarget_low_wpm = 310\n"
+                                      "target_high_wpm = 320\nfast_wpm = 330\n")
     result = cli(home, "replay", path.name, "--reanalyze")
     assert result.returncode == 0, result.stderr
     folder = path / "q01-career-aspirations"
     assert json.loads((folder / "transcript.json").read_text())["words"]
     feedback = json.loads((folder / "feedback.json").read_text())
-    assert feedback["pacing"]["words_per_minute"] > 60
+    assert 60 < feedback["pacing"]["words_per_minute"] < 300 and feedback["pacing"]["band"] == "slow"
     entry = json.loads((path / "session.json").read_text())["answers"][0]
     assert entry["state"] == "analysed" and entry["scores"] == feedback["scores"]
     assert 11.0 < entry["duration_s"] < 13.0

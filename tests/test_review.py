@@ -220,6 +220,48 @@ def test_reanalyze_keeps_old_feedback_and_shows_changes(capsys):
     assert meta["answers"][0]["scores"] == new["scores"] and "reanalyzed" in meta["answers"][0]
 
 
+FAST_BANDS = "[pacing]\nslow_wpm = 60\ntarget_low_wpm = 70\ntarget_high_wpm = 80\nfast_wpm = 90\n"
+
+
+def test_reanalyze_uses_the_config_file_as_a_fresh_analysis_does(capsys, tmp_path):
+    """The thresholds of DATA_DIR/config.toml (or --config FILE) apply to a
+    re-analysis exactly as to `analyze`: the same words give the same pace verdict."""
+    from voice_mock.analysis.config import AnalysisConfig
+    from voice_mock.banks import find_question
+
+    words = make_words(GOOD)  # about 135 words a minute: fine by default, fast for FAST_BANDS
+    path = make_session(home(), "20260101-100000-cfg", [(QUESTION_ID, None, words)])
+    folder = path / "q01-career-aspirations"
+    default = json.loads((folder / "feedback.json").read_text())
+    question = find_question(load_banks(), QUESTION_ID)
+    configured = analyze(words, speech_of(words), (words[-1].end + 1.0), question=question,
+                         response_latency_s=1.0, config=AnalysisConfig.from_dict({"pacing": {
+                             "slow_wpm": 60, "target_low_wpm": 70, "target_high_wpm": 80, "fast_wpm": 90}})).to_dict()
+    assert configured["scores"]["pacing"] < default["scores"]["pacing"]  # the bands do change the verdict
+
+    (home() / "config.toml").write_text(FAST_BANDS)
+    assert main(["replay", path.name, "--reanalyze"]) == 0
+    new = json.loads((folder / "feedback.json").read_text())
+    assert new["pacing"] == configured["pacing"] and new["scores"]["pacing"] == configured["scores"]["pacing"]
+    assert "pacing score: " in capsys.readouterr().out
+
+    # --config FILE overrides DATA_DIR/config.toml, as for `analyze` and `practice`
+    (tmp_path / "defaults.toml").write_text("[pacing]\ntarget_high_wpm = 160\n")
+    assert main(["replay", path.name, "--reanalyze", "--config", str(tmp_path / "defaults.toml")]) == 0
+    again = json.loads((folder / "feedback.json").read_text())
+    assert again["scores"]["pacing"] == default["scores"]["pacing"]
+
+
+def test_reanalyze_with_a_bad_config_file_is_one_line(capsys):
+    path = make_session(home(), "20260101-100000-badcfg")
+    (home() / "config.toml").write_text("[pacing]\nslow_wpm = 'fast'\n")
+    before = (path / "q01-career-aspirations" / "feedback.json").read_bytes()
+    assert main(["replay", path.name, "--reanalyze"]) == 2
+    err = capsys.readouterr().err
+    assert "config.toml" in err and "slow_wpm" in err and "Traceback" not in err
+    assert (path / "q01-career-aspirations" / "feedback.json").read_bytes() == before
+
+
 def test_feedback_changes_none_when_equal():
     path = make_session(home(), "20260101-100000-same")
     fb = json.loads((path / "q01-career-aspirations" / "feedback.json").read_text())

@@ -19,8 +19,11 @@ import time
 from .common import banks_of, companies_of, load_meaning
 
 
-def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
-    """New feedback for each answer; the old file kept beside it; changes shown."""
+def reanalyze(store, session: dict, answers: list[dict], ui, config=None) -> None:
+    """New feedback for each answer; the old file kept beside it; changes shown.
+
+    `config`: the AnalysisConfig of the user's config file (cli.common.user_config), as
+    `analyze` and `practice` use it; None: the defaults."""
     from rich.markup import escape
 
     from voice_mock.banks import BankError, find_company
@@ -50,7 +53,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
                 continue
             if transcriber is None:
                 transcriber = _load_model(ui)
-            analysis = _from_audio(a, question, company, transcriber, ui)
+            analysis = _from_audio(a, question, company, transcriber, ui, config)
             if analysis is None:
                 continue
             write_json_atomic(folder / "transcript.json", analysis.transcript_dict())
@@ -58,7 +61,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui) -> None:
         else:
             if not isinstance(a.get("transcript"), dict):
                 continue
-            analysis = _from_transcript(a, question, company, ui, meaning)
+            analysis = _from_transcript(a, question, company, ui, meaning, config)
         new = analysis.feedback.to_dict()
         old = a.get("feedback")
         if isinstance(old, dict) and "ending" in old:
@@ -97,7 +100,7 @@ def _question(banks, a: dict, ui):
         return Question(id=a["question_id"], text=a.get("question") or "", bank=a.get("bank") or "")
 
 
-def _from_transcript(a: dict, question, company, ui, meaning=None):
+def _from_transcript(a: dict, question, company, ui, meaning=None, config=None):
     from voice_mock.interview.pipeline import (
         analyze_measured, prosody_from_dict, speech_from_dict, steady_from_dict, words_from_dict,
     )
@@ -113,8 +116,8 @@ def _from_transcript(a: dict, question, company, ui, meaning=None):
         if (steady is None or prosody is None) and (a["dir"] / "answer.wav").is_file():
             # A session saved before held sounds or pitch were measured: measure them now.
             steady, prosody = _measure_missing(a["dir"] / "answer.wav", speech, steady, prosody)
-        return analyze_measured(words, speech, duration, question, company, latency, steady=steady, prosody=prosody,
-                                meaning=meaning)
+        return analyze_measured(words, speech, duration, question, company, latency, config=config, steady=steady,
+                                prosody=prosody, meaning=meaning)
 
 
 def _measure_missing(path, speech, steady, prosody):
@@ -143,7 +146,7 @@ def _load_model(ui):
     return transcriber
 
 
-def _from_audio(a: dict, question, company, transcriber, ui):
+def _from_audio(a: dict, question, company, transcriber, ui, config=None):
     """An interrupted answer, transcribed and analysed from its audio; None if it holds none."""
     from voice_mock.audio.formats import SAMPLE_RATE, AudioError, load_audio
     from voice_mock.interview.pipeline import analyze_audio
@@ -157,4 +160,4 @@ def _from_audio(a: dict, question, company, transcriber, ui):
         ui.warn(f"question {a['index']}: less than 0.1 s was recorded; nothing to analyse")
         return None
     with ui.working(f"Transcribing and analysing question {a['index']} ({len(audio) / SAMPLE_RATE:.0f} s, interrupted)"):
-        return analyze_audio(audio, transcriber, question, company)
+        return analyze_audio(audio, transcriber, question, company, config=config)

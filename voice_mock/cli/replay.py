@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from .common import answer_of, load_session_ref, store_of
+from .common import answer_of, load_session_ref, store_of, user_config
 
 
 def cmd_replay(args) -> int:
@@ -18,6 +18,9 @@ def cmd_replay(args) -> int:
 
     ui = ConsoleUI()
     store = store_of(args)
+    # Re-analysis uses the thresholds a fresh analysis would: DATA_DIR/config.toml or --config,
+    # plus your voice baseline; a bad file is one line before anything is changed.
+    config = user_config(args, store).analysis if args.reanalyze else None
     session = load_session_ref(store, args.session)
     ui.session_start(f"Session {session['path'].name}",
                      f"{session.get('started', '?')} · {session.get('mode', '?')} · model {session.get('model', '?')}")
@@ -32,7 +35,7 @@ def cmd_replay(args) -> int:
     if args.reanalyze:
         from .reanalyze import reanalyze
 
-        reanalyze(store, session, answers, ui)
+        reanalyze(store, session, answers, ui, config)
     for a in answers:
         ui.console.print()
         ui.console.print(f"[bold cyan]Question {a.get('index')}[/] [dim]({escape(str(a.get('question_id')))})[/]")
