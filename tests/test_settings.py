@@ -26,6 +26,7 @@ def test_file_in_data_dir_then_command_line_on_top(tmp_path):
     [
         ("[pacing]\nno_such = 1\n", "pacing.no_such"),
         ("[nonsense]\nx = 1\n", "nonsense"),
+        ("[analysis.pacing]\nslow_wpm = 100\n", "expected one of: alignment, content, delivery, fillers, pacing, pauses"),
         ("[endpoint]\nend_silence = 3\n", "endpoint: unknown key end_silence"),
         ("[endpoint]\nend_silence_s = -1\n", "positive"),
         ("[pacing\n", "not valid TOML"),
@@ -47,3 +48,20 @@ def test_bad_config_on_the_command_line_is_one_line(tmp_path):
     assert "my.toml" in result.stderr
     missing = run_cli("analyze", "--text", "x", "--config", tmp_path / "none.toml")
     assert missing.returncode == 2 and "no such config file" in missing.stderr
+
+
+def test_the_documented_config_examples_load(tmp_path):
+    """Every TOML example of a config file in the README and docs/feedback.md is one the
+    tool accepts (they once showed an [analysis.pacing] prefix that it rejects)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    blocks = [b for doc in ("README.md", "docs/feedback.md")
+              for b in re.findall(r"```toml\n(.*?)```", (root / doc).read_text(), re.S)
+              if re.search(r"^\[(pacing|fillers|pauses|endpoint|delivery|analysis)", b, re.M)]
+    assert len(blocks) >= 2
+    for i, block in enumerate(blocks):
+        path = tmp_path / f"example{i}.toml"
+        path.write_text(block)
+        assert load_user_config(path, tmp_path).analysis is not None

@@ -4,10 +4,10 @@ Sources are the norms collected in ../shared/FIELD-NOTES.md §3 (cited here by
 author); where a figure is our own choice it says so and why. Overrides come
 from a TOML table shaped like the dataclasses, e.g.::
 
-    [analysis.pacing]
+    [pacing]
     slow_wpm = 100
 
-    [analysis.fillers]
+    [fillers]
     fine_per_min = 2
 
 `AnalysisConfig.from_dict({"pacing": {"slow_wpm": 100}})` merges such a dict
@@ -267,7 +267,8 @@ class AnalysisConfig:
         changes = {}
         for name, overrides in d.items():
             if name not in sections:
-                raise ValueError(f"unknown analysis config section: {name!r}")
+                raise ValueError(f"unknown analysis config section: {name!r} "
+                                 f"(expected one of: {', '.join(sorted(sections))})")
             if not isinstance(overrides, Mapping):
                 raise ValueError(f"analysis config section {name!r} must be a table")
             changes[name] = _merge_section(name, sections[name], overrides)
