@@ -93,6 +93,16 @@ class TimingTranscriber:
         finally:
             self.tail_s.append(time.perf_counter() - start)
 
+    def transcribe_end(self, audio, on_text):
+        """The peek that is the guessed last segment too: timed to its text."""
+        start = time.perf_counter()
+
+        def timed(text):
+            self.tail_s.append(time.perf_counter() - start)
+            return on_text(text)
+
+        return self.inner.transcribe_end(audio, timed)
+
 
 class TimingUI:
     def __init__(self) -> None:

@@ -107,14 +107,13 @@ def test_freed_memory_goes_back_between_the_windows_and_stages_of_a_long_recordi
     A short one (one pass) is left alone."""
     from voice_mock.audio import memory
     from voice_mock.interview import pipeline
-    from voice_mock.speech import streaming
 
     if memory._TRIM is None:
         pytest.skip("not glibc: release_freed_memory does nothing")
     assert memory.release_freed_memory() is True
     calls: list[str] = []
     monkeypatch.setattr(pipeline, "release_freed_memory", lambda: calls.append("stage"))
-    monkeypatch.setattr(streaming, "release_freed_memory", lambda: calls.append("window"))
+    monkeypatch.setattr(memory, "release_freed_memory", lambda: calls.append("window"))  # pipeline.transcribe_in_windows
     clip = load_audio(SAMPLES / "hard-long.flac")
     long = np.tile(clip, 2)  # 236 s: over WINDOWED_FROM_S
     assert len(long) / 16000 > pipeline.WINDOWED_FROM_S

@@ -1,6 +1,8 @@
 """Transcribing while the person speaks must give what a one-shot
 transcription gives, cut only in silence, and never lose an answer."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -171,3 +173,81 @@ def test_the_last_words_are_not_held_up_by_a_segment_being_transcribed():
     finally:
         release.set()
         streamer.close()
+
+
+class SharedEnd:
+    """A transcriber with `transcribe_end`: the last words' text, then the segment's words,
+    from one call (the real one encodes the audio once for both)."""
+
+    name = "fake"
+
+    def __init__(self, fail=False):
+        self.transcribed, self.ends, self.fail = [], [], fail
+        self.wanted: list[bool] = []
+
+    def transcribe(self, audio):
+        self.transcribed.append(len(audio))
+        return [Word(f"segment{len(self.transcribed)}", 0.1, 0.2)]
+
+    def transcribe_tail(self, audio):
+        return "the last words."
+
+    def transcribe_end(self, audio, on_text):
+        self.ends.append(len(audio))
+        if self.fail:
+            raise RuntimeError("decoder crashed")
+        self.wanted.append(on_text(f"end{len(self.ends)}.") is not False)
+        return [Word(f"end{len(self.ends)}", 0.1, 0.2)]
+
+
+def say(streamer, pattern):
+    frame = np.full(512, 0.1, dtype=np.float32)
+    for voiced in pattern:
+        streamer.push(frame if voiced else frame * 0, [1.0 if voiced else 0.0])
+
+
+def wait_for(condition):
+    for _ in range(1000):
+        if condition():
+            return
+        threading.Event().wait(0.01)
+
+
+def test_a_short_last_segment_is_transcribed_by_the_peek_at_the_last_words():
+    fake = SharedEnd()
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3))
+    try:
+        say(streamer, [True] * 90 + [False] * 30)  # 2.9 s of speech, then ~1 s of silence
+        wait_for(lambda: streamer.last_words() is not None)
+        assert streamer.last_words() == "end1."
+        words = streamer.finish()
+    finally:
+        streamer.close()
+    assert [w.text for w in words] == ["end1"] and fake.transcribed == [] and fake.wanted == [True]
+    assert len(fake.ends) == 1 and fake.ends[0] >= 90 * 512  # all of the segment, not just its last seconds
+
+
+def test_a_segment_closed_in_the_silence_keeps_the_peeks_words():
+    fake = SharedEnd()
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3, min_segment_s=1.0))
+    try:
+        say(streamer, [True] * 60 + [False] * 25)  # closes at 0.6 s: the peek's segment, promoted
+        wait_for(lambda: streamer.last_words() is not None)
+        say(streamer, [True] * 60 + [False] * 30)
+        words = streamer.finish()
+    finally:
+        streamer.close()
+    assert [w.text for w in words] == ["end1", "end2"] and fake.transcribed == []
+    assert len(streamer.segments) == 2 and not streamer.segments[0].speculative
+    assert words[1].start > 60 * 512 / 16000  # in answer time
+
+
+def test_a_failed_peek_leaves_the_last_segment_to_the_worker():
+    fake = SharedEnd(fail=True)
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3))
+    try:
+        say(streamer, [True] * 90 + [False] * 30)
+        words = streamer.finish()
+    finally:
+        streamer.close()
+    assert len(fake.ends) == 1 and [w.text for w in words] == ["segment1"]

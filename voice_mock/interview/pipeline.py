@@ -6,7 +6,8 @@ analysis; `practice`, `demo`, `analyze` and the evaluation all go through it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -15,10 +16,11 @@ from voice_mock.speech.acoustics import steady_voiced
 from voice_mock.speech.evidence import sound_activity, sound_intervals, with_quiet_speech
 from voice_mock.speech.prosody import pitch_track
 from voice_mock.audio.formats import SAMPLE_RATE
+from voice_mock.audio import memory
 from voice_mock.audio.memory import release_freed_memory
 from voice_mock.types import Company, Interval, PitchTrack, Question, Word
 from voice_mock.audio.vad import intervals_from_probabilities, speech_intervals, speech_probabilities
-from voice_mock.speech.streaming import transcribe_in_windows
+from voice_mock.speech.streaming import FRAME, SegmentingTranscriber, SegmentSettings
 
 # Longer recordings are transcribed in windows cut at pauses (analyze_audio).
 # Every sample answer (up to 2 minutes) and every practice answer within the
@@ -135,7 +137,7 @@ def analyze_audio(
     probabilities, spare running the VAD over the whole answer again.
 
     A recording longer than WINDOWED_FROM_S is transcribed in windows cut at
-    pauses, as while recording (speech.streaming.transcribe_in_windows):
+    pauses, as while recording (transcribe_in_windows):
     memory stays bounded and no speech is lost to drifting timestamps.
     `on_progress(seconds transcribed)` is called as the windows are done.
     `measures`: audio_measures() made beforehand over the VAD speech; used
@@ -170,3 +172,35 @@ def analyze_audio(
     return analyze_measured(
         words, speech, len(audio) / SAMPLE_RATE, question, company, response_latency_s, config, steady, prosody, meaning
     )
+
+
+def transcribe_in_windows(
+    audio: np.ndarray,
+    probabilities,
+    transcriber,
+    on_segment: Callable[[float], None] | None = None,
+    settings: SegmentSettings | None = None,
+) -> list[Word]:
+    """A whole recording transcribed as an answer is while it is recorded:
+    in windows of 8-25 s cut in pauses, each decoded on its own.
+
+    For long files: one faster-whisper pass over 30 minutes holds features
+    for all of it (GBs) and its word timestamps drift from window to window.
+    `probabilities`: one VAD speech probability per 512-sample frame
+    (audio.vad.speech_probabilities). No guessing at the end: the whole
+    recording is there. `on_segment(seconds done)` reports progress."""
+    settings = replace(settings or SegmentSettings(), end_guess_s=math.inf)
+
+    def done(seconds: float) -> None:
+        memory.release_freed_memory()  # what this window's decoding freed: not kept beside the next one's
+        if on_segment is not None:
+            on_segment(seconds)
+
+    segmenter = SegmentingTranscriber(transcriber, settings, on_segment=done)
+    try:
+        for i in range(0, len(audio), FRAME):
+            segmenter.push(audio[i : i + FRAME], probabilities[i // FRAME : i // FRAME + 1])
+        return segmenter.finish()
+    finally:
+        segmenter.close()
+

@@ -10,6 +10,9 @@ the person goes on). The last words are peeked at sooner, on a thread of their
 own beside the segment work: once a silence lasts `peek_s`, the last seconds of
 speech as plain text, so the end-of-turn decision (voice_mock/turn.py) knows
 within a second whether the sentence stopped on "and" or sounded finished.
+When the segment still open is short (`shared_span_s`), the peek covers all of
+it and is the guess too: one encoding of the audio gives the decision its text,
+then the transcript its words (WhisperTranscriber.transcribe_end).
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import math
 import queue
 import threading
 import time
-from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -28,56 +30,13 @@ import numpy as np
 from voice_mock import interrupts
 
 from voice_mock.audio.formats import SAMPLE_RATE
-from voice_mock.audio.memory import release_freed_memory
 from voice_mock.types import Word
 
 from .evidence import heard_end, sound_activity
+from .segments import FRAME, GUESS_OVERRULED_S, TAIL_PAD_S, Peek, Segment, SegmentSettings  # noqa: F401 (re-exported)
 
 log = logging.getLogger("voice_mock.streaming")
 timing = logging.getLogger("voice_mock.timing")  # --debug: monotonic stamps, read by benchmarks/turn_pulse.py
-
-FRAME = 512
-TAIL_PAD_S = 0.25
-# Sound VAD did not hear after the guessed last segment (seconds) that makes
-# it transcribed again to the end: whispered words, not a breath (0.2-0.4 s).
-GUESS_OVERRULED_S = 0.5
-
-
-@dataclass(frozen=True)
-class SegmentSettings:
-    pause_s: float = 0.6  # a silence this long closes a segment
-    min_segment_s: float = 8.0  # shorter segments give Whisper too little context (measured: streamed vs one-shot WER 5.5% at 4 s, 4.1% at 8 s)
-    max_segment_s: float = 25.0  # Whisper reads 30 s windows; cut before that
-    end_guess_s: float = 0.6  # a silence this long may be the end: transcribe speculatively (as a segment closes: pause_s)
-    # A silence this long: transcribe the last words for the end-of-turn decision
-    # (the interview loop sets 0.3 s; None: no peeks, e.g. transcription only).
-    peek_s: float | None = None
-    peek_span_s: float = 4.0  # ... this much speech before the silence (started at a gap when there is one)
-    threshold: float = 0.5
-
-
-@dataclass
-class Segment:
-    start: int  # sample index in the answer
-    end: int
-    voiced_end: int  # end of the last speech in it
-    speculative: bool = False  # the guessed last segment: its words are kept apart
-    cancelled: bool = False  # the person went on: skip or ignore it
-    words: list[Word] = field(default_factory=list)
-
-    def span_to_transcribe(self) -> tuple[int, int]:
-        # Whisper invents "Thank you." in trailing silence: stop shortly after the speech.
-        return self.start, min(self.end, self.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE))
-
-
-@dataclass
-class Peek:
-    """The last words before one silence, as plain text."""
-
-    start: int
-    voiced_end: int
-    cancelled: bool = False
-    text: str | None = None  # None until transcribed
 
 
 class SegmentingTranscriber:
@@ -142,12 +101,12 @@ class SegmentingTranscriber:
             if not self._seg_voiced:
                 continue
             here = self._frames * FRAME
-            if self._silence_frames == peek_frames:
-                self._start_peek()
             mid = here - self._silence_frames * FRAME // 2
             if self._best_cut is None or self._silence_frames >= self._best_cut[0]:
                 self._best_cut = (self._silence_frames, mid)
             seg_len = (here - self._seg_start) / SAMPLE_RATE
+            if self._silence_frames == peek_frames:
+                self._start_peek(close_at=mid if seg_len >= s.long_segment_s else None)
             if self._silence_frames == pause_frames and seg_len >= s.min_segment_s:
                 self._close(mid)
             elif self._silence_frames == guess_frames and self._guess is None:
@@ -163,10 +122,25 @@ class SegmentingTranscriber:
         self._seq += 1
         self._jobs.put((priority, self._seq, job))
 
-    def _start_peek(self) -> None:
-        """Queue the last words before this silence, from a short gap if there is one."""
+    def _start_peek(self, close_at: int | None = None) -> None:
+        """Queue the last words before this silence, from a short gap if there is one;
+        or, when the open segment is short, all of it as the guessed last segment
+        (`close_at`: a long segment, closed at this silence)."""
         s = self.settings
         end = self._last_voiced_end
+        if (end - self._seg_start) / SAMPLE_RATE <= s.shared_span_s and hasattr(self.transcriber, "transcribe_end"):
+            self._cancel_guess()
+            self._guess = Segment(self._seg_start, self._frames * FRAME, end, speculative=True,
+                                  by_peek=threading.Event())
+            self.guesses += 1
+            self._peek = Peek(self._seg_start, end, segment=self._guess)
+            self.peeks += 1
+            self._peeks.put(self._peek)
+            if close_at is not None:
+                self._close(close_at)
+            return
+        if close_at is not None:
+            self._close(close_at)
         span = int(s.peek_span_s * SAMPLE_RATE / FRAME)
         first = max(0, end // FRAME - span)
         # Start in a gap between words where possible, so the first word is whole.
@@ -211,10 +185,15 @@ class SegmentingTranscriber:
             self._guess = None
 
     def _close(self, cut: int) -> None:
+        guess, shared = self._guess, self._guess is not None and self._guess.by_peek is not None
+        if shared and guess.start == self._seg_start and guess.voiced_end == min(cut, self._last_voiced_end):
+            # The peek transcribes this very segment: its words are the segment's.
+            self._guess = None
+            guess.speculative, guess.end = False, cut
         self._cancel_guess()
         if cut <= self._seg_start:
             return
-        segment = Segment(self._seg_start, cut, min(cut, self._last_voiced_end))
+        segment = guess if shared and not guess.speculative else Segment(self._seg_start, cut, min(cut, self._last_voiced_end))
         self.segments.append(segment)
         self._put(1, segment)
         self._seg_start = cut
@@ -243,6 +222,8 @@ class SegmentingTranscriber:
         if guess is not None:
             # Silent since the guess was made: it holds the last words.
             self.segments.append(guess)
+            if guess.by_peek is not None:
+                self._put(1, guess)  # the worker waits for the peek's words, or transcribes it if none
         elif self._n > self._seg_start and (self._seg_voiced or (self.segments and self._has_sound_after(self._seg_start))):
             self._close(self._n)
         self._put(2, None)
@@ -287,7 +268,7 @@ class SegmentingTranscriber:
         self._stop_peeks()
         self._worker.join()
 
-    def _stop_peeks(self) -> None:  # the peek queued is dropped, the one running waited for
+    def _stop_peeks(self) -> None:  # the peek queued is dropped (not a segment it carries), the one running waited for
         if self._peek is not None:
             self._peek.cancelled = True
         if self._peeker.is_alive():
@@ -302,6 +283,11 @@ class SegmentingTranscriber:
                 return
             while self._peeking or not self._peeks.empty():  # the last words first; a running segment is not stopped
                 time.sleep(0.01)
+            if segment.by_peek is not None:
+                segment.by_peek.wait()
+                if segment.transcribed:
+                    self._segment_done(segment)
+                    continue
             if self.failed is not None or segment.cancelled:
                 continue
             try:
@@ -315,31 +301,41 @@ class SegmentingTranscriber:
                     self._transcribing = False
                 timing.debug("t=%.3f segment %.2f-%.2f s%s transcribed in %.2f s", time.monotonic(), offset,
                              segment.end / SAMPLE_RATE, " (guess)" * segment.speculative, time.monotonic() - started)
-                words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
-                if segment.speculative:
-                    segment.words = words  # used only if the answer really ended there
-                else:
-                    with self._lock:
-                        self._words.extend(words)
-                    if self.on_segment is not None:
-                        self.on_segment(segment.end / SAMPLE_RATE)
+                segment.words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+                                 for w in found]
+                segment.transcribed = True
+                self._segment_done(segment)
             except Exception as exc:  # any fault: fall back to one-shot in finish()
                 self.failed = exc
+
+    def _segment_done(self, segment: Segment) -> None:
+        if segment.speculative:
+            return  # its words are used only if the answer really ended there (finish)
+        with self._lock:
+            self._words.extend(segment.words)
+        if self.on_segment is not None:
+            self.on_segment(segment.end / SAMPLE_RATE)
 
     def _work_peeks(self) -> None:
         while True:
             peek = self._peeks.get()
             if peek is None:
                 return
-            if peek.cancelled or self.failed is not None or not self._peeks.empty():
-                continue  # a newer silence has its own peek
-            self._peeking = True
             try:
-                self._do_peek(peek)
+                if peek.cancelled or self.failed is not None or not self._peeks.empty():
+                    continue  # a newer silence has its own peek
+                self._peeking = True
+                try:
+                    self._do_peek(peek)
+                finally:
+                    self._peeking = False
             finally:
-                self._peeking = False
+                if peek.segment is not None:
+                    peek.segment.by_peek.set()
 
     def _do_peek(self, peek: Peek) -> None:
+        if peek.segment is not None:
+            return self._do_shared_peek(peek, peek.segment)
         chunks = list(self._chunks)
         audio = np.concatenate(chunks)[peek.start: peek.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE)]
         try:
@@ -350,6 +346,29 @@ class SegmentingTranscriber:
         except Exception as exc:  # the decision then waits as if nothing was known
             log.warning("could not transcribe the last words (%s)", exc)
             peek.cancelled = True  # nothing to wait for
+
+    def _do_shared_peek(self, peek: Peek, segment: Segment) -> None:
+        started = time.monotonic()
+
+        def on_text(text: str) -> bool:
+            peek.text = text
+            timing.debug("t=%.3f peek to %.2f s (the open segment) in %.2f s: %r", time.monotonic(),
+                         peek.voiced_end / SAMPLE_RATE, time.monotonic() - started, text)
+            return not segment.cancelled  # the words are wanted unless the person went on
+
+        try:
+            found = self.transcriber.transcribe_end(self._slice(segment), on_text)
+        except Exception as exc:  # the decision waits as if nothing was known; the worker transcribes the segment
+            log.warning("could not transcribe the last words (%s)", exc)
+            peek.cancelled = True
+            return
+        if segment.cancelled or peek.text is None or found is None:
+            return
+        offset = segment.start / SAMPLE_RATE
+        segment.words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
+        segment.transcribed = True
+        timing.debug("t=%.3f segment %.2f-%.2f s (guess) transcribed with the peek in %.2f s", time.monotonic(),
+                     offset, peek.voiced_end / SAMPLE_RATE, time.monotonic() - started)
 
     def _slice(self, segment: Segment) -> np.ndarray:
         """The segment's audio, joined from the chunks it spans only (not the
@@ -366,35 +385,3 @@ class SegmentingTranscriber:
         whole = audio[start - offsets[first] : segment.end - offsets[first]]
         # Sound after the last speech VAD heard (whispered words) is kept.
         return whole[: heard_end(whole, max(0, end - start))]
-
-
-def transcribe_in_windows(
-    audio: np.ndarray,
-    probabilities,
-    transcriber,
-    on_segment: Callable[[float], None] | None = None,
-    settings: SegmentSettings | None = None,
-) -> list[Word]:
-    """A whole recording transcribed as an answer is while it is recorded:
-    in windows of 8-25 s cut in pauses, each decoded on its own.
-
-    For long files: one faster-whisper pass over 30 minutes holds features
-    for all of it (GBs) and its word timestamps drift from window to window.
-    `probabilities`: one VAD speech probability per 512-sample frame
-    (audio.vad.speech_probabilities). No guessing at the end: the whole
-    recording is there. `on_segment(seconds done)` reports progress."""
-    settings = replace(settings or SegmentSettings(), end_guess_s=math.inf)
-
-    def done(seconds: float) -> None:
-        release_freed_memory()  # what this window's decoding freed: not kept beside the next one's
-        if on_segment is not None:
-            on_segment(seconds)
-
-    segmenter = SegmentingTranscriber(transcriber, settings, on_segment=done)
-    try:
-        for i in range(0, len(audio), FRAME):
-            segmenter.push(audio[i : i + FRAME], probabilities[i // FRAME : i // FRAME + 1])
-        return segmenter.finish()
-    finally:
-        segmenter.close()
-

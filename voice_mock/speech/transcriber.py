@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -110,6 +110,7 @@ class WhisperTranscriber:
         except Exception as exc:
             raise ModelError(f"cannot load the model '{source}': {exc}") from None
         self.multilingual = bool(getattr(self._model.model, "is_multilingual", False))
+        self._model.encode = _ReusedEncoding(self._model.encode)
         self.load_seconds = time.perf_counter() - start
 
     @staticmethod
@@ -142,7 +143,7 @@ class WhisperTranscriber:
                                                  beam_size=self.settings.beam_size)
         return " ".join(s.text.strip() for s in segments)
 
-    def transcribe_tail(self, audio: np.ndarray) -> str:
+    def transcribe_tail(self, audio: np.ndarray, keep_encoding: bool = False) -> str:
         """The last few seconds of speech as plain text, fast: for the end-of-turn
         decision, which needs the last words within a second of silence, not
         their times. Greedy decoding without word times or VAD costs about half
@@ -153,7 +154,10 @@ class WhisperTranscriber:
         stop: when TAIL_STOP_DOUBT or more of the model's probability at the
         full stop ending the text went to a comma, "and", "but", "so", "or",
         "because" or "...", the text ends in "..." (trailing off), and the
-        decision does not take the sentence as over."""
+        decision does not take the sentence as over.
+
+        `keep_encoding`: the window's encoding is kept for the next call in
+        this thread on the same audio (`transcribe_end`)."""
         self.load()
         audio = np.asarray(audio, dtype=np.float32)
         if len(audio) < 1600:
@@ -169,8 +173,12 @@ class WhisperTranscriber:
         # As faster-whisper decodes one 30 s window (greedy, temperature 0; the last
         # feature frame left out as it does), with the logits kept.
         features = model.feature_extractor(audio)
+        window = pad_or_trim(features[:, : features.shape[-1] - 1])
+        encoded = model.encode(window)
+        if keep_encoding:
+            model.encode.keep(window, encoded)
         result = model.model.generate(
-            model.encode(pad_or_trim(features[:, : features.shape[-1] - 1])), [prompt], beam_size=1,
+            encoded, [prompt], beam_size=1,
             return_scores=True, return_no_speech_prob=True, return_logits_vocab=True, suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
@@ -193,18 +201,43 @@ class WhisperTranscriber:
         if len(audio) < 1600:  # under 0.1 s: nothing to hear
             return []
         active = sound_activity(audio)
-        # Silero VAD hears no whispered speech (no voicing) and little of
-        # creaky voice: when it would cut sound away, decode all of it; the
-        # evidence rules (sound under the words) still drop invented text.
-        vad_filter = not vad_misses_sound(audio, active)
-        words = self._transcribe(audio, active, vad_filter=vad_filter)
-        if not words and vad_filter and active.any():
-            words = self._transcribe(audio, active, vad_filter=False)
+        chunks = speech_chunks(audio, active)
+        words = self._transcribe(audio, active, chunks)
+        if not words and chunks is not None and active.any():
+            words = self._transcribe(audio, active, None)
         return words
 
-    def _transcribe(self, audio: np.ndarray, active: np.ndarray, vad_filter: bool) -> list[Word]:
+    def transcribe_end(self, audio: np.ndarray, on_text: Callable[[str], bool | None]) -> list[Word] | None:
+        """The last words of an answer, twice from one encoding of the audio:
+        first as `transcribe_tail`'s text, handed to `on_text` (the end-of-turn
+        decision), then as `transcribe`'s words with times (the transcript).
+        Both decode the audio `transcribe` decodes (its speech, VAD's way), so
+        the 30 s window is encoded once (~0.4 s of the ~0.5-0.7 s each costs).
+        None, without the words, when `on_text` returns False."""
+        self.load()
+        audio = np.asarray(audio, dtype=np.float32)
+        if len(audio) < 1600:
+            on_text("")
+            return []
+        active = sound_activity(audio)
+        chunks = speech_chunks(audio, active)
+        try:
+            if on_text(self.transcribe_tail(decoded_audio(audio, chunks), keep_encoding=True)) is False:
+                return None  # the words are no longer wanted
+            words = self._transcribe(audio, active, chunks)
+        finally:
+            self._model.encode.forget()
+        if not words and chunks is not None and active.any():
+            words = self._transcribe(audio, active, None)
+        return words
+
+    def _transcribe(self, audio: np.ndarray, active: np.ndarray, chunks: list[dict] | None) -> list[Word]:
+        """`chunks`: the speech VAD heard (faster-whisper's VAD filter, run once
+        here), decoded alone; None: all of the audio."""
+        if chunks is not None and not chunks:
+            return []  # VAD heard no speech: faster-whisper decodes nothing either
         segments, _info = self._model.transcribe(
-            audio,
+            decoded_audio(audio, chunks),
             language="en" if self.multilingual else None,
             beam_size=self.settings.beam_size,
             initial_prompt=self.settings.prompt or None,
@@ -216,11 +249,15 @@ class WhisperTranscriber:
             # mostly a hallucinated tail after the last word, which five more
             # decodes (1+ s) do not save and the hallucination guards drop.
             log_prob_threshold=None,
-            # Skip long silences, where Whisper invents "Thank you."; short
-            # pauses stay in (the analysis measures them on the audio).
-            vad_filter=vad_filter,
-            vad_parameters=VAD_PARAMETERS,
+            # Long silences were skipped above (VAD_PARAMETERS), where Whisper
+            # invents "Thank you."; short pauses stay in (the analysis measures
+            # them on the audio).
+            vad_filter=False,
         )
+        if chunks:
+            from faster_whisper.transcribe import restore_speech_timestamps
+
+            segments = restore_speech_timestamps(segments, chunks, RATE)
         words: list[Word] = []
         for segment in segments:
             if segment.no_speech_prob > 0.8 and segment.avg_logprob < -1.0:
@@ -236,27 +273,89 @@ class WhisperTranscriber:
                 log.debug("dropped a sentence with no speech under it: %s", segment.text)
                 continue
             words.extend(seg_words)
+            if not sound_after(active, max([segment.end] + [w.end for w in seg_words])):
+                # faster-whisper would encode the audio after the last word again as a
+                # window of its own (~0.4 s on 2 cores) to find nothing but silence in it.
+                break
         return merge_filler_runs(words, lambda text: filled_pause_form(text) is not None)
 
 
 VAD_PARAMETERS = dict(min_silence_duration_ms=1000, speech_pad_ms=300)
+
+
+def speech_chunks(audio: np.ndarray, active: np.ndarray) -> list[dict] | None:
+    """The speech faster-whisper's VAD filter keeps (VAD_PARAMETERS), as its
+    sample ranges; None when it would cut away sound (`vad_misses_sound`):
+    then all of the audio is decoded."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    chunks = get_speech_timestamps(audio, VadOptions(**VAD_PARAMETERS))
+    return None if _misses_sound(active, chunks) else chunks
+
+
+def decoded_audio(audio: np.ndarray, chunks: list[dict] | None) -> np.ndarray:
+    """What the model hears: the speech chunks joined (as faster-whisper's VAD filter does), or all of it."""
+    if chunks is None:
+        return audio
+    return np.concatenate([audio[c["start"]: c["end"]] for c in chunks]) if chunks else audio[:0]
+
+
+class _ReusedEncoding:
+    """The model's `encode`, except for the window kept by `keep` in this thread:
+    its encoding is handed back instead of computed again (WhisperModel.transcribe
+    encodes each 30 s window through `encode`)."""
+
+    def __init__(self, encode) -> None:
+        self._encode = encode
+        self._kept = threading.local()
+
+    def keep(self, window: np.ndarray, encoded) -> None:
+        self._kept.item = (window, encoded)
+
+    def forget(self) -> None:
+        self._kept.item = None
+
+    def __call__(self, features: np.ndarray):
+        kept = getattr(self._kept, "item", None)
+        if kept is not None and kept[0].shape == features.shape and np.array_equal(kept[0], features):
+            return kept[1]
+        return self._encode(features)
+# Sound after the last word written (seconds, past a margin for its end's
+# drift) that is worth decoding again: a short word or an "um" lasts 0.2 s or
+# more; the 0.25 s of silence kept after the speech, or a click, less.
+TRAILING_SOUND_S = 0.15
+TRAILING_MARGIN_S = 0.1
+
+
+def sound_after(active: np.ndarray, end_s: float, hop_s: float = 0.02) -> bool:
+    """Whether at least TRAILING_SOUND_S of sound (`active`, speech/evidence.py)
+    lies after `end_s` + TRAILING_MARGIN_S: the audio after the last word
+    written may hold words, and is worth decoding."""
+    rest = active[int(round((end_s + TRAILING_MARGIN_S) / hop_s)):]
+    return float(rest.sum() * hop_s) >= TRAILING_SOUND_S
 # Sound VAD would cut away (seconds) before the audio is decoded without it:
 # whispered words last 0.2-0.5 s; a breath or click between heard words is
 # shorter, and lies within VAD's 0.3 s padding anyway.
 MISSED_SOUND_S = 0.3
 
 
-def vad_misses_sound(audio: np.ndarray, active: np.ndarray, hop_s: float = 0.02) -> bool:
+def vad_misses_sound(audio: np.ndarray, active: np.ndarray) -> bool:
     """Whether faster-whisper's VAD filter (VAD_PARAMETERS) would cut away
     at least MISSED_SOUND_S of sound (`active`, speech/evidence.py): speech
     with no voicing, which Silero does not hear (measured on the whispered
     and creaky clips of tests/data/real: 0.1 s of 5 s of whisper heard)."""
-    if active.sum() * hop_s < MISSED_SOUND_S:
+    if active.sum() * 0.02 < MISSED_SOUND_S:
         return False
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    return _misses_sound(active, get_speech_timestamps(audio, VadOptions(**VAD_PARAMETERS)))
+
+
+def _misses_sound(active: np.ndarray, chunks: list[dict], hop_s: float = 0.02) -> bool:
+    if active.sum() * hop_s < MISSED_SOUND_S:
+        return False
     kept = np.zeros(len(active), dtype=bool)
-    for chunk in get_speech_timestamps(audio, VadOptions(**VAD_PARAMETERS)):
+    for chunk in chunks:
         kept[int(chunk["start"] / (RATE * hop_s)): int(np.ceil(chunk["end"] / (RATE * hop_s)))] = True
     return float((active & ~kept).sum() * hop_s) >= MISSED_SOUND_S
 
