@@ -61,7 +61,10 @@ def test_a_pause_after_and_is_waited_out(transcriber, tmp_path):
     said = " ".join(w.text.lower() for w in words)
     assert "forecast" in said and "demand" in said
     in_pause = [d for (end, silence, d, ev) in judge.log if abs(end - spans[-2][1]) < 0.4 and ev.words is not None]
-    assert in_pause and in_pause[-1].verdict != FINISHED and "'and'" in in_pause[-1].reason
+    # Decided on the words: "...team and" or, when Whisper dropped the "and" and doubted its
+    # full stop, "...team..." (a clause in progress).
+    assert in_pause and in_pause[-1].verdict != FINISHED, in_pause
+    assert "'and'" in in_pause[-1].reason or "still going" in in_pause[-1].reason, in_pause
 
 
 def test_a_rising_and_my_goal_does_not_end_early(transcriber, tmp_path):
