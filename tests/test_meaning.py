@@ -144,6 +144,7 @@ def matcher(tmp_path_factory):
     return m
 
 
+@pytest.mark.model
 def test_the_model_tells_staying_from_leaving(matcher):
     (commit,) = [c for c in CAREER.talking_points if c.id == "commitment"]
     (hop,) = [c for c in CAREER.red_flags if c.id == "job_hopping"]
@@ -154,6 +155,7 @@ def test_the_model_tells_staying_from_leaving(matcher):
     assert leave > 0.5 > stay
 
 
+@pytest.mark.model
 def test_agreement_floors_on_the_labelled_answers(matcher):
     answers = load_answers(ANSWERS)
     assert len(answers) >= 40 and sum(a.get("held_out", False) for a in answers) >= 25
@@ -173,6 +175,7 @@ def test_agreement_floors_on_the_labelled_answers(matcher):
         assert meaning.agreement("paraphrase", split) >= keywords.agreement("paraphrase", split) + 0.2, split
 
 
+@pytest.mark.model
 def test_evaluate_content_through_the_cli(tmp_path):
     done = subprocess.run([sys.executable, "-m", "voice_mock", "evaluate", "--content", "--json",
                            "--data-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -180,10 +183,11 @@ def test_evaluate_content_through_the_cli(tmp_path):
     out = json.loads(done.stdout)
     groups = {(g["style"], g["split"]): g for g in out["meaning"]["groups"]}
     assert set(groups) == {(style, split) for style in ("keyword", "paraphrase")
-                           for split in ("held-out", "fresh", "check", "tuning")}
+                           for split in ("held-out", "fresh", "check", "final", "tuning")}
     assert all(g["decisions"] > 0 for g in groups.values())
 
 
+@pytest.mark.model
 def test_analyze_json_carries_method_and_score(tmp_path):
     done = subprocess.run([sys.executable, "-m", "voice_mock", "analyze", "--json", "--data-dir", str(tmp_path),
                            "--question", "career-aspirations", "--text",
@@ -198,6 +202,7 @@ def test_analyze_json_carries_method_and_score(tmp_path):
 SECURITY = "What I want most is stability and security, a steady job I can rely on for years."
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("company, text, want_point, want_flag, not_flag", [
     ("tiger-conservation", "In ten years I want to be the best big-game hunter in the world.",
      None, "mission_conflict", None),
@@ -239,6 +244,14 @@ def test_check_batch_is_its_own_split():
     assert {a["style"] for a in check} == {"keyword", "paraphrase"}
 
 
+def test_final_batch_is_its_own_split():
+    answers = load_answers(ANSWERS)
+    final = [a for a in answers if a.get("final")]
+    assert len(final) >= 24 and all(a.get("held_out") and not (a.get("fresh") or a.get("check")) for a in final)
+    assert len({QUESTIONS[a["question"]].bank for a in final}) >= 5
+    assert {a["style"] for a in final} == {"keyword", "paraphrase"}
+
+
 def test_labelled_answers_name_real_cues():
     for a in load_answers(ANSWERS):
         q = QUESTIONS[a["question"]]
@@ -247,6 +260,7 @@ def test_labelled_answers_name_real_cues():
         assert set(a.get("flags", []) + a.get("not_flags", [])) <= flags, a["id"]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("text, company, flag", [
     ("I want to become the best big-game hunter in the world.", "tiger-conservation", "mission_conflict"),
     ("What I want most is job security and a steady routine.", "creative-boutique", "culture_mismatch"),
@@ -256,6 +270,7 @@ def test_company_clashes_said_plainly_still_fire_with_the_model(matcher, text, c
     assert flag in {f.id for f in fb.content.red_flags}
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("question, company, text, flag", [
     # Known false alarms of the tuning part (asp-p05, beh-p02, rej-p01).
     ("career-aspirations", "creative-boutique", "I want stability in the release process, not in the work. In the "
@@ -269,6 +284,7 @@ def test_look_alikes_of_a_red_flag_do_not_raise_it(matcher, question, company, t
     assert flag not in {f.id for f in fb.content.red_flags}
 
 
+@pytest.mark.model
 def test_a_sentence_closer_to_a_near_miss_than_to_any_example_is_vetoed(matcher):
     leaving = QUESTIONS["five-years"]
     (cue,) = [c for c in leaving.red_flags if c.id == "elsewhere"]
@@ -277,6 +293,7 @@ def test_a_sentence_closer_to_a_near_miss_than_to_any_example_is_vetoed(matcher)
     assert scores[0] == 0.0 and scores[1] > 0.5
 
 
+@pytest.mark.model
 def test_a_clash_word_in_another_sense_is_dropped_by_meaning(matcher):
     # The case (asp-p06, tuning part).
     fb = analyze_text("I hunt bugs for a living right now, I'm a tester, and what I want is to bring that care "
@@ -287,6 +304,7 @@ def test_a_clash_word_in_another_sense_is_dropped_by_meaning(matcher):
     assert "mission_conflict" in {f.id for f in fb.content.red_flags}  # keywords alone cannot tell
 
 
+@pytest.mark.model
 def test_company_cues_learn_from_the_profile(matcher):
     tiger = COMPANIES["tiger-conservation"]
     assert tiger.sentences("mission_clash") and tiger.sentences("mission_clash", near_misses=True)

@@ -4,8 +4,8 @@ typed answers (tests/data/content/answers.toml; docs/meaning.md).
 Each answer names its question (and company), its style ("keyword": the
 rubric's own words; "paraphrase": own words, negations, hypotheticals, other
 people's stories, look-alike words, subtle red flags), whether it is held
-out of tuning (`held_out`; `fresh` and `check` mark two later held-out
-batches, each reported apart as its own split), and the cues it is labelled on: talking points `covered` /
+out of tuning (`held_out`; `fresh`, `check` and `final` mark three later
+held-out batches, each reported apart as its own split), and the cues it is labelled on: talking points `covered` /
 `not_covered`, red flags `flags` / `not_flags`. Agreement is the share of
 those labelled decisions the analysis gets right, per style and split;
 only the labelled cues count.
@@ -21,7 +21,7 @@ from pathlib import Path
 from voice_mock.errors import VoiceMockError
 
 STYLES = ("keyword", "paraphrase")
-SPLITS = ("held-out", "fresh", "check", "tuning")
+SPLITS = ("held-out", "fresh", "check", "final", "tuning")
 
 
 @dataclass
@@ -110,6 +110,8 @@ def split_of(a: dict) -> str:
         return "tuning"
     if a.get("check"):
         return "check"
+    if a.get("final"):
+        return "final"
     return "fresh" if a.get("fresh") else "held-out"
 
 
