@@ -25,7 +25,7 @@ class ModelError(VoiceMockError):
 
 VOCAB = Path(__file__).resolve().parent / "vocab.txt"
 MAX_TOKENS = 128  # a spoken sentence is far shorter; longer ones are cut
-BATCH = 32
+BATCH = 8  # sentences per ONNX run: 32 held ~25 MB more activations on long answers for no speed (docs/meaning.md)
 DIM = 384
 
 
