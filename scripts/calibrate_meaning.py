@@ -22,6 +22,7 @@ from voice_mock.meaning.classifier import probabilities
 from voice_mock.meaning.matcher import MeaningMatcher, closeness
 
 MAX_NEAR_MISS = 0.10
+MAX_DROPPED = 0.10  # company clash examples a look-alike threshold may drop
 
 
 class LeftOut:
@@ -93,12 +94,18 @@ def main() -> None:
 
 
 def company_scores(matcher, company, kind, text, which):
-    """One profile sentence scored by its cue kind's classifier fitted without it."""
+    """One profile sentence scored by its cue kind's classifier fitted without
+    it: (without, with the near-miss veto on the profile's other examples and
+    near misses of the kind, as the matcher applies it)."""
     pos, neg = matcher.company_training(company, kind)
+    veto_pos = list(company.sentences(kind))
+    veto_near = list(company.sentences(kind, near_misses=True))
     if which == "pos":
         pos = [t for t in pos if t != text]
+        veto_pos = [t for t in veto_pos if t != text]
     else:
         neg = [t for t in neg if t != text]
+        veto_near = [t for t in veto_near if t != text]
     if not pos:
         return None
 
@@ -113,8 +120,12 @@ def company_scores(matcher, company, kind, text, which):
         matcher.company_training = original
     kept = words_from_text(text.split())
     answer = Answer(kept, lexical_tokens(kept))
-    hit = best_hit(answer, units(answer), LeftOut(matcher, theta), None, _Cue(), company)
-    return hit.score if hit else 0.0
+    out = []
+    for scorer in (LeftOut(matcher, theta),
+                   LeftOut(matcher, theta, matcher._stack(veto_pos), matcher._stack(veto_near))):
+        hit = best_hit(answer, units(answer), scorer, None, _Cue(), company)
+        out.append(hit.score if hit else 0.0)
+    return out
 
 
 class _Cue:
@@ -128,24 +139,26 @@ def companies_main() -> None:
     the clash examples would be dropped as look-alikes."""
     questions = [q for b in load_banks().values() for q in b.questions]
     matcher = MeaningMatcher(questions, None).load()
-    got = {"point": ([], []), "clash": ([], [])}
+    got = {f"{g}{veto}": ([], []) for g in ("point", "clash") for veto in ("", "+veto")}
     for company in load_companies().values():
         for kind, group in (("mission", "point"), ("culture", "point"),
                             ("mission_clash", "clash"), ("culture_clash", "clash")):
-            pos, neg = matcher.company_training(company, kind)
-            for t in pos:
-                sc = company_scores(matcher, company, kind, t, "pos")
-                if sc is not None:
-                    got[group][0].append(sc)
-            for t in company.sentences(kind, near_misses=True):
-                sc = company_scores(matcher, company, kind, t, "neg")
-                if sc is not None:
-                    got[group][1].append(sc)
+            for which, texts in ((0, company.sentences(kind)), (1, company.sentences(kind, near_misses=True))):
+                for t in texts:
+                    sc = company_scores(matcher, company, kind, t, "pos" if which == 0 else "neg")
+                    if sc is not None:
+                        got[group][which].append(sc[0])
+                        got[group + "+veto"][which].append(sc[1])
     for group, (p, m) in got.items():
         p, m = np.array(p), np.array(m)
-        print(f"company {group}s: {len(p)} examples, {len(m)} near misses")
+        print(f"company {group} (+veto: with the near-miss veto): {len(p)} examples, {len(m)} near misses")
+        chosen = None
         for thr in np.arange(0.05, 0.91, 0.05):
+            if group.startswith("clash") and np.mean(p < thr) <= MAX_DROPPED:
+                chosen = thr
             print(f"  {thr:.2f}: examples at or above {np.mean(p >= thr):.2f}, near misses at or above {np.mean(m >= thr):.2f}")
+        if chosen is not None:
+            print(f"  chosen (look-alike threshold): {chosen:.2f}")
 
 
 if __name__ == "__main__":
