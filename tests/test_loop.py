@@ -62,6 +62,39 @@ def test_line_listener_end_of_input_does_not_wait():
     assert lines.read_line(timeout=30) is None  # returns at once, not after 30 s
 
 
+def test_a_line_never_ends_the_answer_armed_after_it():
+    """The "r" typed to hear a question again is read by the loop, which then arms the next
+    answer; the listener thread, paused between queueing that line and ending the current
+    answer (a busy machine), must not end the new one."""
+    import queue
+
+    go, queued, resume = threading.Event(), threading.Event(), threading.Event()
+
+    def typed():
+        go.wait(30)
+        yield "r\n"
+
+    class PausingQueue(queue.Queue):
+        def put(self, item, block=True, timeout=None):
+            super().put(item, block, timeout)
+            queued.set()
+            resume.wait(30)  # the listener thread is descheduled right here
+
+    lines = LineListener(typed())
+    lines.lines = PausingQueue()
+    first = lines.arm()
+    go.set()
+    assert queued.wait(30)
+    assert lines.read_line(timeout=30) == "r"  # the loop reads it ...
+    armed: list[threading.Event] = []
+    arming = threading.Thread(target=lambda: armed.append(lines.arm()))
+    arming.start()  # ... and arms the next answer
+    arming.join(1.0)
+    resume.set()
+    arming.join(30)
+    assert first.is_set() and armed and not armed[0].is_set()
+
+
 def test_audio_measures_made_ahead_are_used_only_for_the_same_speech():
     # practice measures pitch and held sounds while the last words are still being
     # transcribed; analyze_audio takes them only when the speech they were measured

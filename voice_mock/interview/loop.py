@@ -44,25 +44,31 @@ class LineListener:
         self.stream = stream if stream is not None else sys.stdin
         self.lines: queue.Queue[str] = queue.Queue()
         self._event: threading.Event | None = None
+        # A line is queued and ends the current answer in one step: without it, the
+        # "r" that asks for the question again could be queued, read, and then end
+        # the next answer, armed in between, at once.
+        self._lock = threading.Lock()
         self.closed = False  # end of input: nobody will type an answer
         threading.Thread(target=self._run, daemon=True, name="stdin-lines").start()
 
     def _run(self) -> None:
         try:
             for line in self.stream:
-                self.lines.put(line.strip())
-                if self._event is not None:
-                    self._event.set()
+                with self._lock:
+                    self.lines.put(line.strip())
+                    if self._event is not None:
+                        self._event.set()
         except (OSError, ValueError):
             pass
         self.closed = True
 
     def arm(self) -> threading.Event:
         """A fresh event for one answer; lines typed before it are forgotten."""
-        while not self.lines.empty():
-            self.lines.get_nowait()
-        self._event = threading.Event()
-        return self._event
+        with self._lock:
+            while not self.lines.empty():
+                self.lines.get_nowait()
+            self._event = threading.Event()
+            return self._event
 
     def read_line(self, timeout: float | None = None) -> str | None:
         """The next line, or None on timeout or once input has ended."""
