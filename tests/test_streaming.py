@@ -231,15 +231,15 @@ def test_a_segment_closed_in_the_silence_keeps_the_peeks_words():
     fake = SharedEnd()
     streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3, min_segment_s=1.0))
     try:
-        say(streamer, [True] * 60 + [False] * 25)  # closes at 0.6 s: the peek's segment, promoted
+        say(streamer, [True] * 70 + [False] * 25)  # closes at 0.6 s: the peek's segment, promoted
         wait_for(lambda: streamer.last_words() is not None)
-        say(streamer, [True] * 60 + [False] * 30)
+        say(streamer, [True] * 70 + [False] * 30)
         words = streamer.finish()
     finally:
         streamer.close()
     assert [w.text for w in words] == ["end1", "end2"] and fake.transcribed == []
     assert len(streamer.segments) == 2 and not streamer.segments[0].speculative
-    assert words[1].start > 60 * 512 / 16000  # in answer time
+    assert words[1].start > 70 * 512 / 16000  # in answer time
 
 
 def test_a_failed_peek_leaves_the_last_segment_to_the_worker():
@@ -251,3 +251,20 @@ def test_a_failed_peek_leaves_the_last_segment_to_the_worker():
     finally:
         streamer.close()
     assert len(fake.ends) == 1 and [w.text for w in words] == ["segment1"]
+
+
+def test_a_second_of_speech_after_a_segment_is_peeked_at_with_what_came_before():
+    # Too little speech alone for Whisper: the peek reaches back before the segment's
+    # start as before, and the last segment is transcribed on its own.
+    fake = SharedEnd()
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3, min_segment_s=1.0))
+    try:
+        say(streamer, [True] * 70 + [False] * 25)  # 2.2 s, a segment closes (its words from its peek)
+        wait_for(lambda: streamer.last_words() is not None)
+        say(streamer, [True] * 30 + [False] * 30)  # ~1 s more, then the end
+        wait_for(lambda: streamer.last_words() == "the last words.")
+        assert streamer.last_words() == "the last words."
+        words = streamer.finish()
+    finally:
+        streamer.close()
+    assert [w.text for w in words] == ["end1", "segment1"] and len(fake.ends) == 1

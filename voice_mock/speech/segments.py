@@ -26,8 +26,11 @@ class SegmentSettings:
     # (the interview loop sets 0.3 s; None: no peeks, e.g. transcription only).
     peek_s: float | None = None
     peek_span_s: float = 4.0  # ... this much speech before the silence (started at a gap when there is one)
-    # ... or all of the segment still open when it is this short: the peek is then the guess too.
+    # ... or all of the segment still open when it is this short: the peek is then the guess too;
+    # but not under shared_min_s: a second or two of speech alone gives Whisper too little
+    # context for the decision's words (the peek above reaches back before the segment).
     shared_span_s: float = 12.0
+    shared_min_s: float = 2.0
     # A segment this long closes at a silence of `peek_s` already (not `pause_s`): fluent
     # speech with short gaps otherwise runs to max_segment_s, cut wherever that falls,
     # at worst as the answer ends (25 s of audio left to transcribe then).

@@ -128,7 +128,8 @@ class SegmentingTranscriber:
         (`close_at`: a long segment, closed at this silence)."""
         s = self.settings
         end = self._last_voiced_end
-        if (end - self._seg_start) / SAMPLE_RATE <= s.shared_span_s and hasattr(self.transcriber, "transcribe_end"):
+        if s.shared_min_s <= (end - self._seg_start) / SAMPLE_RATE <= s.shared_span_s and hasattr(
+                self.transcriber, "transcribe_end"):
             self._cancel_guess()
             self._guess = Segment(self._seg_start, self._frames * FRAME, end, speculative=True,
                                   by_peek=threading.Event())
