@@ -76,7 +76,12 @@ def align(
     `tune(held stretches)`: whether held voice has a filled pause's pitch
     (held_pitch.py); a word Whisper stamped with no length is not moved onto
     such voice ("corpus. [uh] and" written "corpus. Uh, and" with "and" at one
-    instant after the "uh": without the "Uh," the "and" took its place)."""
+    instant after the "uh": without the "Uh," the "and" took its place) when
+    the island leaves room for the word beside it (`min_word_after_filler_s`,
+    as in step 1). With no room the held sound is the word's own, drawn out:
+    "cold, sooo" was stamped "so" at one instant 0.07 s after its held vowel
+    (0.09 s of the island either side of it), low and falling like an "uh"
+    (cold_corpus3 in tests/data/real)."""
     cfg = config or AlignmentConfig()
     limit = duration_s if duration_s > 0 else float("inf")
     speech_index = IntervalIndex(
@@ -115,7 +120,8 @@ def align(
     movers = collapsed + fillers
     steady_index = IntervalIndex(steady)
     held = [_held_sounds(island, steady_index, cfg) for island in result.islands]
-    tuned = {k for k, h in enumerate(held) if h and tune is not None and tune(h)}
+    tuned = {k for k, h in enumerate(held) if h and tune is not None
+             and _room_beside(result.islands[k], h) >= cfg.min_word_after_filler_s and tune(h)}
     used, duplicates, unclaimed = _place_on_islands(movers, result.islands, held, speech_index, cfg, tuned)
     # Fillers said in a row and written once ("is, um, uh, um," written
     # "is, um,"): the island's other held stretches are fillers too.
@@ -158,6 +164,12 @@ def align(
 
 def _guessed_filler(span: Interval, confidence: float) -> AlignedWord:
     return AlignedWord(GUESSED_FILLER_TEXT, span.start, span.end, None, FILLER, confidence, "audio", filler="um?")
+
+
+def _room_beside(island: Interval, held: Sequence[Interval]) -> float:
+    """The longest part of `island` before or after its held stretches: room
+    for a word said beside them."""
+    return max(held[0].start - island.start, island.end - held[-1].end)
 
 
 def _held_sounds(island: Interval, steady: IntervalIndex, cfg: AlignmentConfig) -> list[Interval]:

@@ -22,7 +22,10 @@ a sentence's last word, with nothing said after it before a pause, is that
 word lengthened before the break (how phrases end: lengthening.py) and is
 left possible too. A word Whisper stamped with no length is not moved onto
 held voice with the tune (alignment.py): the "and" of "corpus. uh, and"
-took the unwritten "uh"'s place.
+took the unwritten "uh"'s place; unless the island leaves no room for the
+word beside the held voice, which is then the word's own, drawn out ("cold,
+sooo" with "so" stamped at one instant 0.07 s after its vowel, 0.09 s of
+the island either side of it).
 
 Measured on the development part of tests/data/real (docs/feedback.md): of
 the 11 fillers Whisper wrote, 7 have this tune on their held voice (the
