@@ -73,13 +73,15 @@ def test_real_filled_pauses_precision_first(real):
     _, totals = real
     # Issue 10 targets: precision >= 0.9, recall >= 0.85 (by count per clip).
     # Measured (tiny.en): development part 1.00 / 1.00; all 35 clips 1.00 /
-    # 0.82 (14 of 17): the held-out monologue cold_corpus has 6 "uh" of which
-    # 3 are found (docs/feedback.md). The floors sit just under that.
+    # 0.875 (14 of 16): the monologue cold_corpus (held out, seen since
+    # session 5) has 5 "uh" of which 3 are found, 4 in some runs
+    # (docs/feedback.md; 0.82, 14 of 17, before its reference was corrected).
+    # The recall floor is the target itself: one filler fewer fails it.
     dev, everything = totals["dev"], totals["all"]
     assert dev.filler_precision >= 0.95 and dev.filler_recall >= 0.95, dev
     assert everything.filler_precision >= 0.95, everything
-    assert everything.filler_recall >= 0.8, everything
-    assert everything.timed_precision >= 0.95, everything
+    assert everything.filler_recall >= 0.85, everything
+    assert everything.timed_precision >= 0.95 and everything.timed_recall >= 0.85, everything
 
 
 def test_real_voice_quality_traps_have_no_counted_filler(real):
@@ -108,7 +110,8 @@ def test_real_word_error_rate_against_raw_whisper(real):
     _, totals = real
     dev, everything = totals["dev"], totals["all"]
     # Measured: development part 23.8% against raw faster-whisper's 25.8%;
-    # all clips 22.8% against 24.0% (held out alone: 20.0% against 19.1%).
+    # all clips 22.8% against 24.0% (held out alone, seen: 20.0% against 19.1%, one clip:
+    # cold_corpus, the hoarse voice, 8 edits against 4; docs/feedback.md).
     assert dev.wer <= dev.raw_wer, (dev.wer, dev.raw_wer)
     assert everything.wer <= everything.raw_wer, (everything.wer, everything.raw_wer)
 
