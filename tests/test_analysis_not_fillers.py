@@ -155,15 +155,19 @@ def test_held_end_of_a_sentence_is_not_counted_even_with_the_tune():
     assert fb.hesitation.filled_pauses and fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses
 
 
+def _held_voice_then_word_with_no_length(before: str, word: str, at_s: float, after: str, after_word_s: float):
+    """Four words over 1.4 s, a low held vowel with a filled pause's tune (1.4-1.85 s), then
+    `word` stamped with no length at `at_s` and the words `after` from there."""
+    audio = np.concatenate([syllables(1.4), glide(0.45, 97.0, 93.0), syllables(1.4)])
+    words = say(before, 0.0, word_s=0.35) + [Word(word, at_s, at_s, 0.93)] + say(after, at_s, word_s=after_word_s)
+    return _measured(audio, words, [Interval(0.0, 3.25)])
+
+
 def test_unwritten_uh_after_a_sentence_end_is_counted_and_keeps_its_place():
     # "...the project. [uh] and it shipped", the "uh" not written and "and" stamped with no
     # length just after it (cold_corpus3 in tests/data/real): the "and" does not take the
     # held voice, which is counted by its tune (the island leaves ~0.2 s for the "and")
-    audio = np.concatenate([syllables(1.4), glide(0.45, 97.0, 93.0), syllables(1.4)])
-    words = say("I led the project.", 0.0, word_s=0.35)
-    words += [Word("and", 1.95, 1.95, 0.93)] + say("it shipped", 1.95, word_s=0.7)
-    speech = [Interval(0.0, 3.25)]
-    fb = _measured(audio, words, speech)
+    fb = _held_voice_then_word_with_no_length("I led the project.", "and", 1.95, "it shipped", 0.7)
     assert fb.hesitation.filled_pause_count == 1, fb.hesitation.filled_pauses
     (uh,) = fb.hesitation.filled_pauses
     assert 1.35 <= uh.start and uh.end <= 1.95, uh
@@ -175,10 +179,6 @@ def test_word_stamped_with_no_length_right_after_held_voice_takes_it_even_with_t
     # drawn-out vowel (cold_corpus3 in tests/data/real: "so" said 8.10-8.54 s, stamped at
     # 8.62 s, the held vowel low and falling like an "uh"). No room for the word beside the
     # held voice: it is the word's own, and no filler is counted (precision first).
-    audio = np.concatenate([syllables(1.4), glide(0.45, 97.0, 93.0), syllables(1.4)])
-    words = say("I have a cold,", 0.0, word_s=0.35)
-    words += [Word("so", 1.8, 1.8, 0.93)] + say("this is it", 1.8, word_s=0.45)
-    speech = [Interval(0.0, 3.25)]
-    fb = _measured(audio, words, speech)
+    fb = _held_voice_then_word_with_no_length("I have a cold,", "so", 1.8, "this is it", 0.45)
     assert fb.hesitation.filled_pause_count == 0, fb.hesitation.filled_pauses
     assert "so" in fb.transcript.split()
