@@ -163,15 +163,16 @@ def test_agreement_floors_on_the_labelled_answers(matcher):
     keywords = evaluate_content(answers, QUESTIONS, COMPANIES)
     meaning = evaluate_content(answers, QUESTIONS, COMPANIES, matcher)
     # Floors about one decision under what was measured (docs/meaning.md:
-    # held-out 0.84, fresh 0.67, check 0.83, tuning 0.98, keyword 1.00);
-    # held-out, fresh and check answers never tuned on.
-    for split in ("held-out", "fresh", "check", "tuning"):
+    # held-out 0.89, fresh 0.75, check 0.88, final 0.82, tuning 1.00, keyword
+    # 1.00); held-out, fresh, check and final answers never tuned on.
+    for split in ("held-out", "fresh", "check", "final", "tuning"):
         assert meaning.agreement("keyword", split) >= 0.9, split
-    assert meaning.agreement("paraphrase", "held-out") >= 0.81
-    assert meaning.agreement("paraphrase", "fresh") >= 0.65
-    assert meaning.agreement("paraphrase", "check") >= 0.80
-    assert meaning.agreement("paraphrase", "tuning") >= 0.95
-    for split in ("held-out", "fresh", "check"):
+    assert meaning.agreement("paraphrase", "held-out") >= 0.86
+    assert meaning.agreement("paraphrase", "fresh") >= 0.73
+    assert meaning.agreement("paraphrase", "check") >= 0.85
+    assert meaning.agreement("paraphrase", "final") >= 0.80
+    assert meaning.agreement("paraphrase", "tuning") >= 0.98
+    for split in ("held-out", "fresh", "check", "final"):
         assert meaning.agreement("paraphrase", split) >= keywords.agreement("paraphrase", split) + 0.2, split
 
 
@@ -312,3 +313,30 @@ def test_company_cues_learn_from_the_profile(matcher):
     fb = analyze_text("Honestly I just want to make sure wild cats are still roaming those forests in fifty years.",
                       question=CAREER, company=tiger, meaning=matcher)
     assert mission.company == "mission" and _point(fb, "company_mission").score is not None
+
+
+@pytest.mark.model
+def test_the_split_model_gives_the_same_vectors_and_is_made_once(tmp_path):
+    from voice_mock.meaning.encoder import SentenceEncoder, model_file, split_model
+
+    texts = ["I'd like this to be the place where I put down roots.", "I usually move on after a year or so."]
+    whole = SentenceEncoder().encode(texts)
+    split = SentenceEncoder(cache_dir=tmp_path).encode(texts)
+    made = split_model(model_file(), tmp_path)
+    assert made != model_file() and (made.parent / "model.data").stat().st_size > 60_000_000
+    assert made.stat().st_size < 1_000_000  # the weights live in model.data, mapped
+    assert abs(whole - split).max() < 1e-6
+    stamp = made.stat().st_mtime_ns
+    assert split_model(model_file(), tmp_path) == made and made.stat().st_mtime_ns == stamp
+
+
+def test_a_model_that_cannot_be_split_is_loaded_whole(tmp_path):
+    from voice_mock.meaning.encoder import split_model
+
+    source = tmp_path / "model.onnx"
+    source.write_bytes(b"not a model")
+    blocked = tmp_path / "data-dir-is-a-file"
+    blocked.write_text("")
+    assert split_model(source, blocked) == source  # no folder can be made there
+    assert split_model(source, tmp_path / "data") == source  # the split itself fails
+    assert split_model(source, None) == source
