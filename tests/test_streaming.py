@@ -234,6 +234,7 @@ def test_a_segment_closed_in_the_silence_keeps_the_peeks_words():
         say(streamer, [True] * 70 + [False] * 25)  # closes at 0.6 s: the peek's segment, promoted
         wait_for(lambda: streamer.last_words() is not None)
         say(streamer, [True] * 70 + [False] * 30)
+        wait_for(lambda: streamer.last_words() == "end2.")  # (a peek still queued at the end is dropped)
         words = streamer.finish()
     finally:
         streamer.close()
@@ -247,6 +248,7 @@ def test_a_failed_peek_leaves_the_last_segment_to_the_worker():
     streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3))
     try:
         say(streamer, [True] * 90 + [False] * 30)
+        wait_for(lambda: fake.ends and not streamer.peek_pending())  # the peek was tried, and failed
         words = streamer.finish()
     finally:
         streamer.close()
