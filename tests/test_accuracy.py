@@ -74,7 +74,7 @@ def test_real_filled_pauses_precision_first(real):
     # Issue 10 targets: precision >= 0.9, recall >= 0.85 (by count per clip).
     # Measured (tiny.en): development part 1.00 / 1.00; all 35 clips 1.00 /
     # 0.875 (14 of 16): the monologue cold_corpus (held out, seen since
-    # session 5) has 5 "uh" of which 3 are found, 4 in some runs
+    # session 5) has 5 "uh" of which 3 are found, the same in repeated runs
     # (docs/feedback.md; 0.82, 14 of 17, before its reference was corrected).
     # The recall floor is the target itself: one filler fewer fails it.
     dev, everything = totals["dev"], totals["all"]
