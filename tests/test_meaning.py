@@ -314,29 +314,3 @@ def test_company_cues_learn_from_the_profile(matcher):
                       question=CAREER, company=tiger, meaning=matcher)
     assert mission.company == "mission" and _point(fb, "company_mission").score is not None
 
-
-@pytest.mark.model
-def test_the_split_model_gives_the_same_vectors_and_is_made_once(tmp_path):
-    from voice_mock.meaning.encoder import SentenceEncoder, model_file, split_model
-
-    texts = ["I'd like this to be the place where I put down roots.", "I usually move on after a year or so."]
-    whole = SentenceEncoder().encode(texts)
-    split = SentenceEncoder(cache_dir=tmp_path).encode(texts)
-    made = split_model(model_file(), tmp_path)
-    assert made != model_file() and (made.parent / "model.data").stat().st_size > 60_000_000
-    assert made.stat().st_size < 1_000_000  # the weights live in model.data, mapped
-    assert abs(whole - split).max() < 1e-6
-    stamp = made.stat().st_mtime_ns
-    assert split_model(model_file(), tmp_path) == made and made.stat().st_mtime_ns == stamp
-
-
-def test_a_model_that_cannot_be_split_is_loaded_whole(tmp_path):
-    from voice_mock.meaning.encoder import split_model
-
-    source = tmp_path / "model.onnx"
-    source.write_bytes(b"not a model")
-    blocked = tmp_path / "data-dir-is-a-file"
-    blocked.write_text("")
-    assert split_model(source, blocked) == source  # no folder can be made there
-    assert split_model(source, tmp_path / "data") == source  # the split itself fails
-    assert split_model(source, None) == source

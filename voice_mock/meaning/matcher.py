@@ -49,7 +49,7 @@ class MeaningMatcher:
                  encoder: SentenceEncoder | None = None, paraphrases: Path = PARAPHRASES) -> None:
         self.questions = list(questions)
         self.cache_dir = cache_dir
-        self.encoder = encoder or SentenceEncoder(cache_dir=cache_dir)
+        self.encoder = encoder or SentenceEncoder()
         self.paraphrases_path = paraphrases
         self._available = False
         self._reason = ""
