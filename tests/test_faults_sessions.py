@@ -197,3 +197,14 @@ def test_fault_interrupted_answer_can_be_reanalyzed(home):
     entry = json.loads((path / "session.json").read_text())["answers"][0]
     assert entry["state"] == "analysed" and entry["scores"] == feedback["scores"]
     assert 11.0 < entry["duration_s"] < 13.0
+
+
+@pytest.mark.model
+def test_fault_reanalysis_of_a_session_whose_model_is_gone_says_so_and_uses_the_default(home):
+    path = interrupted_session(home)
+    edit_json(path / "session.json", lambda d: d.update(model="no-such-model"))
+    result = cli(home, "replay", path.name, "--reanalyze")
+    assert result.returncode == 0, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "recorded with the model 'no-such-model'" in said and "transcribing with tiny.en" in said
+    assert json.loads((path / "q01-career-aspirations" / "transcript.json").read_text())["words"]

@@ -66,3 +66,27 @@ def test_base_model_loads_and_transcribes(tmp_path, espeak_speech):
     words = t.transcribe(espeak_speech)
     assert t.multilingual  # told the language: English
     assert "team" in " ".join(w.text.lower() for w in words)
+
+
+class _NothingLocal:
+    """Stands in for faster_whisper.WhisperModel on a machine where the named
+    model was never downloaded: the local lookup fails; calls are recorded."""
+
+    calls: list = []
+
+    def __init__(self, name, local_files_only=False, **kwargs):
+        type(self).calls.append(local_files_only)
+        if local_files_only:
+            raise FileNotFoundError(name)
+
+
+def test_a_named_model_is_not_downloaded_when_download_is_off():
+    from voice_mock.speech.transcriber import WhisperTranscriber
+
+    _NothingLocal.calls = []
+    with pytest.raises(ModelError, match="not on this machine"):
+        WhisperTranscriber._load_named(_NothingLocal, "small.en", {}, download=False)
+    assert _NothingLocal.calls == [True]  # looked on disk only
+    _NothingLocal.calls = []
+    WhisperTranscriber._load_named(_NothingLocal, "small.en", {})  # the user named it: it may download
+    assert _NothingLocal.calls == [True, False]

@@ -52,7 +52,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui, config=None) -> Non
                 ui.warn(f"question {a['index']}: interrupted before anything was recorded; nothing to analyse")
                 continue
             if transcriber is None:
-                transcriber = _load_model(ui)
+                transcriber = _load_model(ui, session.get("model"), store.data_dir / "cache")
             analysis = _from_audio(a, question, company, transcriber, ui, config)
             if analysis is None:
                 continue
@@ -137,11 +137,25 @@ def _measure_missing(path, speech, steady, prosody):
     return steady, prosody
 
 
-def _load_model(ui):
-    from voice_mock.speech.transcriber import WhisperTranscriber
+def _load_model(ui, recorded: str | None, cache_dir):
+    """The model the session was recorded with, if it is on this machine (a
+    re-analysis never downloads one); otherwise the default, said in one line."""
+    from voice_mock.speech.models import DEFAULT_MODEL, ModelError
+    from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
-    transcriber = WhisperTranscriber()
-    with ui.working(f"Loading the speech model ({transcriber.name}) for the interrupted answers"):
+    name = recorded if isinstance(recorded, str) and recorded else DEFAULT_MODEL
+    transcriber = WhisperTranscriber(WhisperSettings(model=name, cache_dir=cache_dir, download=False))
+    try:
+        with ui.working(f"Loading the speech model ({name}) for the interrupted answers"):
+            transcriber.load()
+        return transcriber
+    except ModelError as exc:
+        if name == DEFAULT_MODEL:
+            raise
+        ui.warn(f"the session was recorded with the model '{name}', which cannot be loaded here ({exc}); "
+                f"transcribing with {DEFAULT_MODEL}")
+    transcriber = WhisperTranscriber(WhisperSettings(cache_dir=cache_dir))
+    with ui.working(f"Loading the speech model ({DEFAULT_MODEL}) for the interrupted answers"):
         transcriber.load()
     return transcriber
 

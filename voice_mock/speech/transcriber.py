@@ -57,6 +57,9 @@ class WhisperSettings:
     # is being transcribed (speech/streaming.py).
     num_workers: int = 2
     prompt: str = FILLER_PROMPT
+    # False: a named model not on this machine is an error, not a download (a
+    # re-analysis uses the session's model only if it is already here).
+    download: bool = True
 
 
 def bundled_model_path() -> Path:
@@ -104,7 +107,7 @@ class WhisperTranscriber:
             if Path(source).is_dir():
                 self._model = WhisperModel(source, **kwargs)
             else:
-                self._model = self._load_named(WhisperModel, source, kwargs)
+                self._model = self._load_named(WhisperModel, source, kwargs, self.settings.download)
         except ModelError:
             raise
         except Exception as exc:
@@ -114,12 +117,13 @@ class WhisperTranscriber:
         self.load_seconds = time.perf_counter() - start
 
     @staticmethod
-    def _load_named(WhisperModel, name: str, kwargs: dict):
+    def _load_named(WhisperModel, name: str, kwargs: dict, download: bool = True):
         # Only a model the user named explicitly is ever downloaded.
         try:
             return WhisperModel(name, local_files_only=True, **kwargs)
         except Exception:
-            pass
+            if not download:
+                raise ModelError(f"model '{name}' is not on this machine") from None
         log.info("downloading model %s", name)
         try:
             return WhisperModel(name, **kwargs)
