@@ -98,6 +98,19 @@ def home() -> Path:
 # ---------------------------------------------------------------- history
 
 
+def test_latest_and_history_order_sessions_of_one_second_by_their_number():
+    names = ["20260101-100000-practice", "20260101-100000-practice-9", "20260101-100000-practice-10",
+             "20260101-095959-practice-12"]
+    for name in names:
+        make_session(home(), name)
+    store = Store(home())
+    expected = [names[3], names[0], names[1], names[2]]
+    assert [p.name for p in store.list_sessions()] == expected
+    assert store.resolve("latest").name == "20260101-100000-practice-10"
+    sessions, problems = load_all(store)
+    assert problems == [] and [s["path"].name for s in sessions] == expected
+
+
 def test_history_measures_and_baseline_message(capsys):
     for n, fillers in enumerate([6, 6, 6, 2], start=1):
         make_session(home(), f"2026010{n}-100000-practice", [(QUESTION_ID, None, make_words(GOOD, fillers))])

@@ -94,7 +94,7 @@ class Store:
     def list_sessions(self) -> list[Path]:
         if not self.sessions_dir.is_dir():
             return []
-        return sorted(p for p in self.sessions_dir.iterdir() if (p / SESSION_FILE).is_file())
+        return sorted((p for p in self.sessions_dir.iterdir() if (p / SESSION_FILE).is_file()), key=session_order)
 
     def resolve(self, ref: str) -> Path:
         """A session id, 'latest', or a path to a session folder in the data dir.
@@ -187,3 +187,12 @@ RECORDING, RECORDED, ANALYSED, SKIPPED = "recording", "recorded", "analysed", "s
 def is_interrupted(entry: dict) -> bool:
     """Audio on disk but never analysed: the session was stopped before its feedback was saved."""
     return entry.get("state") in (RECORDING, RECORDED)
+
+
+def session_order(path: Path) -> tuple:
+    """Folders are named 'YYYYmmdd-HHMMSS-label', with '-N' for the Nth session
+    of that label in one second: by time, then N as a number (a plain sort put
+    '-10' before '-9', and `latest` on the wrong one)."""
+    name = path.name
+    numbered = re.match(r"^(.*)-(\d+)$", name[16:])
+    return (name[:15], int(numbered.group(2)) if numbered else 1, name)
