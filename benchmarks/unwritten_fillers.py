@@ -29,7 +29,8 @@ sys.path.insert(0, str(REPO))
 from voice_mock.analysis import AnalysisConfig  # noqa: E402
 from voice_mock.evaluation.metrics import load_ground_truth  # noqa: E402
 from voice_mock.evaluation.real_runner import load_real_set  # noqa: E402
-from voice_mock.evaluation.unwritten import LeftOut, left_out, measured_answer  # noqa: E402
+from voice_mock.evaluation.runner import practice_analysis  # noqa: E402
+from voice_mock.evaluation.unwritten import LeftOut, left_out  # noqa: E402
 from voice_mock.speech.transcriber import WhisperTranscriber  # noqa: E402
 
 WITH_TUNE = AnalysisConfig()
@@ -41,7 +42,7 @@ def run(name: str, clips: list[tuple[str, str, list[tuple[float, float]]]], tran
     tally = {"with": LeftOut(), "without": LeftOut()}
     for i, (clip_id, path, truth) in enumerate(clips, start=1):
         print(f"  {name} {i}/{len(clips)} {clip_id}", file=sys.stderr, flush=True)
-        answer = measured_answer(Path(path), transcriber)
+        answer = practice_analysis(Path(path), transcriber)
         tally["with"] += left_out(answer, truth, WITH_TUNE)
         tally["without"] += left_out(answer, truth, WITHOUT_TUNE)
     print(f"{name}: {len(clips)} clips, {tally['with'].written} written fillers left out one at a time")

@@ -118,7 +118,8 @@ def test_real_word_error_rate_against_raw_whisper(real):
 
 def test_real_fillers_whisper_did_not_write_are_counted_from_the_audio(whisper):
     from voice_mock.evaluation.real_runner import load_real_set
-    from voice_mock.evaluation.unwritten import LeftOut, left_out, measured_answer
+    from voice_mock.evaluation.runner import practice_analysis
+    from voice_mock.evaluation.unwritten import LeftOut, left_out
 
     # Each "um"/"uh" Whisper wrote on the development monologues, left out of its words in turn
     # (evaluation/unwritten.py, benchmarks/unwritten_fillers.py): the held voice with a filled
@@ -127,7 +128,7 @@ def test_real_fillers_whisper_did_not_write_are_counted_from_the_audio(whisper):
     tally = LeftOut()
     for clip in load_real_set(REAL):
         if clip["split"] == "dev" and clip.get("filler_times"):
-            answer = measured_answer(clip["path"], whisper)
+            answer = practice_analysis(clip["path"], whisper)
             tally += left_out(answer, [(a, b) for _, a, b in clip["filler_times"]])
     assert tally.written >= 10, tally
     assert tally.found >= 6, tally

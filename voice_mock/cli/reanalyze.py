@@ -144,20 +144,17 @@ def _load_model(ui, recorded: str | None, cache_dir):
     from voice_mock.speech.transcriber import WhisperSettings, WhisperTranscriber
 
     name = recorded if isinstance(recorded, str) and recorded else DEFAULT_MODEL
-    transcriber = WhisperTranscriber(WhisperSettings(model=name, cache_dir=cache_dir, download=False))
-    try:
-        with ui.working(f"Loading the speech model ({name}) for the interrupted answers"):
-            transcriber.load()
-        return transcriber
-    except ModelError as exc:
-        if name == DEFAULT_MODEL:
-            raise
-        ui.warn(f"the session was recorded with the model '{name}', which cannot be loaded here ({exc}); "
-                f"transcribing with {DEFAULT_MODEL}")
-    transcriber = WhisperTranscriber(WhisperSettings(cache_dir=cache_dir))
-    with ui.working(f"Loading the speech model ({DEFAULT_MODEL}) for the interrupted answers"):
-        transcriber.load()
-    return transcriber
+    for candidate in dict.fromkeys([name, DEFAULT_MODEL]):
+        transcriber = WhisperTranscriber(WhisperSettings(model=candidate, cache_dir=cache_dir, download=False))
+        try:
+            with ui.working(f"Loading the speech model ({candidate}) for the interrupted answers"):
+                transcriber.load()
+            return transcriber
+        except ModelError as exc:
+            if candidate == DEFAULT_MODEL:
+                raise
+            ui.warn(f"the session was recorded with the model '{name}', which cannot be loaded here ({exc}); "
+                    f"transcribing with {DEFAULT_MODEL}")
 
 
 def _from_audio(a: dict, question, company, transcriber, ui, config=None):

@@ -12,12 +12,10 @@ the true one, and is a counted one added where none was said?
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 from voice_mock.analysis import AnalysisConfig, analyze
 from voice_mock.analysis.text import filled_pause_form
-from .runner import practice_analysis
 
 
 @dataclass
@@ -33,11 +31,6 @@ class LeftOut:
         self.false_as_transcribed += other.false_as_transcribed
         self.false_left_out += other.false_left_out
         return self
-
-
-def measured_answer(path: Path, transcriber):
-    """The practice path on a file once: the pipeline's AnswerAnalysis."""
-    return practice_analysis(path, transcriber)
 
 
 def _near(span: tuple[float, float], spans: Sequence[tuple[float, float]], tolerance: float = 0.2) -> bool:

@@ -302,8 +302,7 @@ class SegmentingTranscriber:
                     self._transcribing = False
                 timing.debug("t=%.3f segment %.2f-%.2f s%s transcribed in %.2f s", time.monotonic(), offset,
                              segment.end / SAMPLE_RATE, " (guess)" * segment.speculative, time.monotonic() - started)
-                segment.words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
-                                 for w in found]
+                segment.words = shifted(found, offset)
                 segment.transcribed = True
                 self._segment_done(segment)
             except Exception as exc:  # any fault: fall back to one-shot in finish()
@@ -366,7 +365,7 @@ class SegmentingTranscriber:
         if segment.cancelled or peek.text is None or found is None:
             return
         offset = segment.start / SAMPLE_RATE
-        segment.words = [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in found]
+        segment.words = shifted(found, offset)
         segment.transcribed = True
         timing.debug("t=%.3f segment %.2f-%.2f s (guess) transcribed with the peek in %.2f s", time.monotonic(),
                      offset, peek.voiced_end / SAMPLE_RATE, time.monotonic() - started)
@@ -386,3 +385,8 @@ class SegmentingTranscriber:
         whole = audio[start - offsets[first] : segment.end - offsets[first]]
         # Sound after the last speech VAD heard (whispered words) is kept.
         return whole[: heard_end(whole, max(0, end - start))]
+
+
+def shifted(words: list[Word], offset: float) -> list[Word]:
+    """A segment's words, timed from the start of the answer (`offset` s in)."""
+    return [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in words]

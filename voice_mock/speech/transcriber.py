@@ -324,6 +324,8 @@ class _ReusedEncoding:
         if kept is not None and kept[0].shape == features.shape and np.array_equal(kept[0], features):
             return kept[1]
         return self._encode(features)
+
+
 # Sound after the last word written (seconds, past a margin for its end's
 # drift) that is worth decoding again: a short word or an "um" lasts 0.2 s or
 # more; the 0.25 s of silence kept after the speech, or a click, less.
@@ -337,6 +339,8 @@ def sound_after(active: np.ndarray, end_s: float, hop_s: float = 0.02) -> bool:
     written may hold words, and is worth decoding."""
     rest = active[int(round((end_s + TRAILING_MARGIN_S) / hop_s)):]
     return float(rest.sum() * hop_s) >= TRAILING_SOUND_S
+
+
 # Sound VAD would cut away (seconds) before the audio is decoded without it:
 # whispered words last 0.2-0.5 s; a breath or click between heard words is
 # shorter, and lies within VAD's 0.3 s padding anyway.
@@ -348,11 +352,7 @@ def vad_misses_sound(audio: np.ndarray, active: np.ndarray) -> bool:
     at least MISSED_SOUND_S of sound (`active`, speech/evidence.py): speech
     with no voicing, which Silero does not hear (measured on the whispered
     and creaky clips of tests/data/real: 0.1 s of 5 s of whisper heard)."""
-    if active.sum() * 0.02 < MISSED_SOUND_S:
-        return False
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    return _misses_sound(active, get_speech_timestamps(audio, VadOptions(**VAD_PARAMETERS)))
+    return speech_chunks(audio, active) is None
 
 
 def _misses_sound(active: np.ndarray, chunks: list[dict], hop_s: float = 0.02) -> bool:
