@@ -183,8 +183,10 @@ def test_evaluate_content_through_the_cli(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     groups = {(g["style"], g["split"]): g for g in out["meaning"]["groups"]}
-    assert set(groups) == {(style, split) for style in ("keyword", "paraphrase")
-                           for split in ("held-out", "fresh", "check", "final", "tuning")}
+    splits = ("held-out", "fresh", "check", "final", "tuning")
+    blind = {a["style"] for a in load_answers(ANSWERS) if a.get("blind")}  # none until the blind batch lands
+    assert set(groups) == {(style, split) for style in ("keyword", "paraphrase") for split in splits} | {
+        (style, "blind") for style in blind}
     assert all(g["decisions"] > 0 for g in groups.values())
 
 
@@ -227,6 +229,16 @@ def test_the_seed_company_cases_through_the_cli(tmp_path, company, text, want_po
         assert points[want_point]["covered"] and points[want_point]["evidence"]
     if not_flag:
         assert not_flag not in flags
+
+
+def test_a_blind_answer_is_its_own_split_whatever_else_it_is_marked():
+    text = "I want to grow into a team lead role and stay here for a long time."
+    answers = [{"id": f"b{i}", "question": "career-aspirations", "style": "keyword", "text": text,
+                "covered": ["commitment"], **marks} for i, marks in enumerate(
+                    [{"blind": True}, {"blind": True, "held_out": True}, {"held_out": True, "final": True}])]
+    report = evaluate_content(answers, QUESTIONS, COMPANIES)
+    assert [(g.split, g.answers) for g in report.groups] == [("blind", 2), ("final", 1)]
+    assert report.agreement("keyword", "blind") == 1.0
 
 
 def test_fresh_held_out_batch_is_its_own_split():

@@ -139,7 +139,7 @@ def render_content(console, keywords, meaning, path) -> None:
     console.print(table)
     shown = meaning or keywords
     # Only the tuning part's disagreements are listed: reading the held-out
-    # ones invites tuning on them (--json still carries every one).
+    # (and blind) ones invites tuning on them (--json still carries every one).
     tuning = [d for d in shown.misses if d.split == "tuning"]
     held = len(shown.misses) - len(tuning)
     if tuning:

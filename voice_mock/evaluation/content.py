@@ -5,7 +5,9 @@ Each answer names its question (and company), its style ("keyword": the
 rubric's own words; "paraphrase": own words, negations, hypotheticals, other
 people's stories, look-alike words, subtle red flags), whether it is held
 out of tuning (`held_out`; `fresh`, `check` and `final` mark three later
-held-out batches, each reported apart as its own split), and the cues it is labelled on: talking points `covered` /
+held-out batches, each reported apart as its own split; `blind` marks a
+batch written by someone else and scored once, split "blind" whatever its
+`held_out`), and the cues it is labelled on: talking points `covered` /
 `not_covered`, red flags `flags` / `not_flags`. Agreement is the share of
 those labelled decisions the analysis gets right, per style and split;
 only the labelled cues count.
@@ -21,7 +23,7 @@ from pathlib import Path
 from voice_mock.errors import VoiceMockError
 
 STYLES = ("keyword", "paraphrase")
-SPLITS = ("held-out", "fresh", "check", "final", "tuning")
+SPLITS = ("blind", "held-out", "fresh", "check", "final", "tuning")
 
 
 @dataclass
@@ -39,7 +41,7 @@ class Decision:
 @dataclass
 class Group:
     style: str
-    split: str  # "held-out", "fresh", "check" (later held-out batches) or "tuning"
+    split: str  # one of SPLITS
     decisions: int = 0
     agreed: int = 0
     answers: int = 0
@@ -106,6 +108,8 @@ def evaluate_content(answers: list[dict], questions: dict, companies: dict, mean
 
 
 def split_of(a: dict) -> str:
+    if a.get("blind"):
+        return "blind"
     if not a.get("held_out"):
         return "tuning"
     if a.get("check"):
