@@ -6,7 +6,9 @@ benchmarks/.turn-answers/) with thinking pauses of 1.5-4 s at known places
 (mid-clause, after a filler, between sentences, after a rhetorical question)
 through the real interview loop at real-time speed, as a microphone would
 deliver them, with the end-of-answer decision live. Reports, for the
-development and the held-out answers apart:
+development, the held-out and the blind answers apart (`split` in the
+description: "dev" tuned on, "heldout" kept out of tuning, "blind" written by
+someone else and run once, after the code was frozen):
 
 - cut-offs: answers ended before their last word, by the kind of pause they
   were cut in;
@@ -16,7 +18,7 @@ development and the held-out answers apart:
 - the same answers under the old fixed rule (2.5 s of silence, 5 s in the
   first 8 s of speech), computed on audio time from the VAD alone.
 
-    .venv/bin/python benchmarks/turn_taking.py [--split dev|heldout|all] [--only ID] [--end-silence 6]
+    .venv/bin/python benchmarks/turn_taking.py [--split dev|heldout|blind|all] [--only ID] [--end-silence 6]
         [--fast] [--settled 0.7] [--finished 2.5] [--early 5]
 
 Run it under the CPU lock: the figures depend on how fast the last words are
@@ -60,6 +62,9 @@ DESCRIPTION = REPO / "benchmarks" / "data" / "turn_answers.toml"
 BUILDER = REPO / "scripts" / "make_turn_answers.py"
 CACHE = REPO / "benchmarks" / ".turn-answers"
 KINDS = ("mid", "filler", "question", "clause", "between")
+SPLIT_LABEL = {"dev": "development answers (thresholds chosen on these)",
+               "heldout": "held-out answers (not tuned on)",
+               "blind": "blind answers (written by someone else, run once with the code frozen)"}
 KIND_LABEL = {"mid": "mid-clause", "filler": "after a filler", "clause": "before a new clause", "between": "between sentences",
               "question": "after a rhetorical question"}
 
@@ -201,7 +206,7 @@ def summarise(rows: list[dict], label: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--split", choices=[*SPLIT_LABEL, "all"], default="all")
     parser.add_argument("--only", action="append", help="only this answer id (repeatable)")
     parser.add_argument("--end-silence", type=float, default=EndpointSettings().end_silence_s)
     parser.add_argument("--json", type=Path, help="also write the rows here")
@@ -252,11 +257,10 @@ def main() -> None:
             print(f"    {p['kind']:8} {p['duration_s']:.1f} s after '{p['after']}': {p['verdict']} "
                   f"(wait {p['wait_s']}) {p['reason']}", flush=True)
     lines = []
-    for split in ("dev", "heldout"):
+    for split, label in SPLIT_LABEL.items():
         part = [r for r in rows if r["split"] == split]
         if part:
-            lines += summarise(part, {"dev": "development answers (thresholds chosen on these)",
-                                      "heldout": "held-out answers (not tuned on)"}[split])
+            lines += summarise(part, label)
     speech_min = sum(r["duration_s"] for r in rows) / 60
     if transcriber.tail_s:
         lines.append(f"last-words peeks: {len(transcriber.tail_s)} ({len(transcriber.tail_s) / max(speech_min, 1e-9):.1f} "
