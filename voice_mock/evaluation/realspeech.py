@@ -105,6 +105,7 @@ class RealScore:
     wpm_truth: float | None = None
     wpm_found: float | None = None
     transcript: str = ""
+    seen: str = ""  # a held-out clip studied since (the manifest's `seen`: when and why), no longer held out
 
     @property
     def wer(self) -> float:
@@ -130,7 +131,7 @@ def score_clip(clip: dict, feedback: dict, raw_text: str, min_confidence: float 
         id=clip["id"], kind=clip["kind"], split=clip.get("split", "dev"), ref_words=len(ref), found_words=len(hyp),
         edits=edit_distance(ref, hyp), raw_edits=edit_distance(ref, hypothesis_words([raw_text])),
         fillers_true=int(clip.get("filled_pauses", 0)), fillers_found=len(counted),
-        fillers_possible=len(fillers) - len(counted), transcript=" ".join(lexical),
+        fillers_possible=len(fillers) - len(counted), transcript=" ".join(lexical), seen=clip.get("seen", ""),
     )
     if "filler_times" in clip:
         truth = [(float(a), float(b)) for _, a, b in clip["filler_times"]]
@@ -162,6 +163,7 @@ class RealTotals:
     lost: list[str] = field(default_factory=list)  # clips with fewer than half their words
     pause_recall: float | None = None  # silent pauses >= 0.25 s, both edges within 150 ms
     worst_wpm_error: float | None = None
+    seen: list[str] = field(default_factory=list)  # held-out clips studied since: their figures are seen
 
 
 def real_totals(scores: Sequence[RealScore]) -> RealTotals:
@@ -183,5 +185,5 @@ def real_totals(scores: Sequence[RealScore]) -> RealTotals:
         filler_precision=precision, filler_recall=recall, timed_precision=t_p, timed_recall=t_r,
         possible=sum(s.fillers_possible for s in scores), lost=[s.id for s in scores if s.lost_words],
         pause_recall=sum(s.pauses_found for s in scores) / n_pauses if n_pauses else None,
-        worst_wpm_error=max(wpm) if wpm else None,
+        worst_wpm_error=max(wpm) if wpm else None, seen=[s.id for s in scores if s.split == "heldout" and s.seen],
     )
