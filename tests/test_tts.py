@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from voice_mock.speech.tts import SpeakerChain, VoiceError, _check
+from voice_mock.speech.tts import Pyttsx3Voice, SpeakerChain, VoiceError, _check
 
 # The text FIELD-NOTES §2 saw pyttsx3 2.99 silently fail on.
 HARD_TEXT = (
@@ -28,6 +28,39 @@ def test_repeated_questions_each_get_their_own_audio():
     again = chain.synthesize("Why this company?")
     assert len(long) > 3 * len(short)
     assert abs(len(again) - len(short)) < 1600  # not written twice
+
+
+def test_pyttsx3_waits_for_espeak_to_finish_the_file(monkeypatch):
+    """The race behind a flaky run of the test above: pyttsx3's espeak driver returns from runAndWait()
+    once espeak-ng has queued the text, and espeak-ng synthesises in its own thread. Here the synthesis
+    starts only after runAndWait() has returned (as on a busy machine, deterministically): the voice
+    must wait for the file rather than read it missing or half-written."""
+    import threading
+
+    from pyttsx3.drivers import _espeak
+    from pyttsx3.engine import Engine
+
+    returned = threading.Event()
+    synth, run_and_wait = _espeak.Synth, Engine.runAndWait
+    late = []
+
+    def late_synth(*args, **kwargs):  # espeak-ng gets the text only once runAndWait() is back
+        late.append(threading.Thread(target=lambda: returned.wait(10) and synth(*args, **kwargs)))
+        late[-1].start()
+
+    def run_and_wait_then_mark(self):
+        returned.clear()
+        run_and_wait(self)
+        returned.set()
+
+    monkeypatch.setattr(_espeak, "Synth", late_synth)
+    monkeypatch.setattr(Engine, "runAndWait", run_and_wait_then_mark)
+    voice = Pyttsx3Voice()
+    short, long = voice.synthesize("Why this company?"), voice.synthesize(HARD_TEXT)
+    for thread in late:
+        thread.join()
+    assert len(late) == 2  # one synthesis each: no retry was needed
+    assert len(long) > 3 * len(short) > 3 * 16000 * 0.5
 
 
 def test_silent_result_is_rejected_and_chain_falls_back():

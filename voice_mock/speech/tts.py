@@ -23,6 +23,7 @@ from voice_mock.errors import VoiceMockError
 log = logging.getLogger("voice_mock.tts")
 
 VOICES = ("pyttsx3", "piper", "espeak", "none")
+SYNTH_TIMEOUT_S = 30.0  # the longest a voice may take to write one question
 
 
 class VoiceError(VoiceMockError):
@@ -76,16 +77,33 @@ class Pyttsx3Voice:
         self.rate_wpm = rate_wpm
 
     def _once(self, text: str) -> np.ndarray:
-        # A fresh engine per question: pyttsx3 2.99 with espeak can write
-        # nothing once and then write the next file twice (FIELD-NOTES §2).
+        # pyttsx3 2.99's espeak driver returns from runAndWait() as soon as
+        # espeak-ng has *queued* the text (its end-of-loop command runs before
+        # the synthesis starts, and espeak-ng synthesises in its own thread),
+        # then stop() cancels what is still being synthesised. On a busy
+        # machine the file was not written yet (or half) when it was read, and
+        # the cancelled text could land in the next file: "wrote nothing once,
+        # then the next file twice" (FIELD-NOTES §2). So wait for the driver's
+        # own end of the utterance, sent after the file is closed.
+        import threading
+
+        finished = threading.Event()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "q.wav"
             with _quiet_stdout():
-                engine = self._pyttsx3.init()
-                engine.setProperty("rate", self.rate_wpm)
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-                engine.stop()
+                engine = self._pyttsx3.init()  # the same engine while the last one lives
+                tokens = [engine.connect(topic, lambda **_: finished.set())
+                          for topic in ("finished-utterance", "error")]
+                try:
+                    engine.setProperty("rate", self.rate_wpm)
+                    engine.save_to_file(text, str(path))
+                    engine.runAndWait()
+                    if not finished.wait(SYNTH_TIMEOUT_S):
+                        raise VoiceError(f"pyttsx3 did not finish in {SYNTH_TIMEOUT_S:.0f} s")
+                finally:
+                    engine.stop()
+                    for token in tokens:
+                        engine.disconnect(token)
             if not path.exists() or path.stat().st_size <= 44:
                 raise VoiceError("pyttsx3 wrote no audio")
             return _check(load_audio(path), text, self.name)
@@ -114,10 +132,13 @@ class EspeakVoice:
     def synthesize(self, text: str) -> np.ndarray:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "q.wav"
-            result = subprocess.run(
-                [self.program, "-s", str(self.rate_wpm), "-w", str(path), text],
-                capture_output=True, timeout=30,
-            )
+            try:
+                result = subprocess.run(
+                    [self.program, "-s", str(self.rate_wpm), "-w", str(path), text],
+                    capture_output=True, timeout=SYNTH_TIMEOUT_S,
+                )
+            except subprocess.TimeoutExpired:
+                raise VoiceError(f"espeak-ng did not finish in {SYNTH_TIMEOUT_S:.0f} s") from None
             if result.returncode != 0 or not path.exists():
                 raise VoiceError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
             return _check(load_audio(path), text, self.name)
