@@ -2,6 +2,15 @@
 
 Only what the end-of-turn decision needs (a finished statement falls and
 fades; a held or rising end asks for more): numpy in, a few numbers out.
+
+Why a second pitch tracker beside Praat's (speech/prosody.py, delivery):
+not speed (on the 2 s window measured at each pause it takes ~8 ms of CPU,
+Praat ~15 ms), but the decision's thresholds (turn.TurnSettings: rising at
+5-60 st/s) were set on this tracker's output, and Praat's is not a drop-in:
+the "rising" verdict differs at 24 of 88 pauses of the samples and 4 of 39
+of the real development clips (`benchmarks/ending_pitch.py`, 2026-12-03).
+Unifying means moving the decision to Praat and re-tuning those thresholds
+on the turn-taking benchmark (docs/end-of-answer.md).
 """
 
 from __future__ import annotations
