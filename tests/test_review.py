@@ -111,6 +111,40 @@ def test_latest_and_history_order_sessions_of_one_second_by_their_number():
     assert problems == [] and [s["path"].name for s in sessions] == expected
 
 
+def test_sessions_of_one_second_order_by_when_they_really_started():
+    """Two labels started in the same second ('practice' at .1 s, then 'demo' at .7 s): by the start time
+    session.json records, not by label ('demo' sorts first); sessions without it keep their name order."""
+    import shutil
+    import time
+    from types import SimpleNamespace
+
+    from voice_mock.audio.endpoint import EndpointSettings
+    from voice_mock.interview.session_file import SessionFile
+
+    ctx = SimpleNamespace(session_dir=home(), mode="practice", bank="b", company=None, voice=None,
+                          transcriber=SimpleNamespace(name="tiny.en"),
+                          settings=SimpleNamespace(endpoint=EndpointSettings()))
+    before = time.time()
+    written = SessionFile(ctx, started="2026-01-01T10:00:00+0000").meta["started_unix"]
+    assert before - 1e-6 <= written <= time.time() + 1e-6  # the real start, to the microsecond
+
+    starts = {"20260101-100000-practice": 1767261600.1, "20260101-100000-demo": 1767261600.7,
+              "20260101-100000-mock-2": 1767261600.4, "20260101-095959-zz": None, "20260101-100001-aa": None}
+    for name, started in starts.items():
+        path = make_session(home(), name)
+        if started is not None:
+            meta = json.loads((path / "session.json").read_text())
+            (path / "session.json").write_text(json.dumps(dict(meta, started_unix=started)))
+    expected = ["20260101-095959-zz", "20260101-100000-practice", "20260101-100000-mock-2", "20260101-100000-demo",
+                "20260101-100001-aa"]
+    store = Store(home())
+    assert [p.name for p in store.list_sessions()] == expected
+    shutil.rmtree(home() / "sessions" / "20260101-100001-aa")
+    assert store.resolve("latest").name == "20260101-100000-demo"
+    sessions, problems = load_all(store)
+    assert problems == [] and [s["path"].name for s in sessions] == expected[:-1]
+
+
 def test_history_measures_and_baseline_message(capsys):
     for n, fillers in enumerate([6, 6, 6, 2], start=1):
         make_session(home(), f"2026010{n}-100000-practice", [(QUESTION_ID, None, make_words(GOOD, fillers))])

@@ -12,6 +12,7 @@ interrupted, and `replay --reanalyze` analyses it.
 from __future__ import annotations
 
 import platform
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class SessionFile:
         self.meta = {
             "schema_version": 1,
             "started": started,
+            "started_unix": round(time.time(), 6),  # orders sessions started in the same second
             "finished": False,
             "mode": ctx.mode,
             "bank": ctx.bank,

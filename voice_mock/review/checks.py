@@ -71,7 +71,7 @@ ANSWER = {
     "scores": (Map(OPT_NUM), None), "reanalyzed": OPT_STR,
 }
 SESSION = {
-    "schema_version": OPT_INT, "started": OPT_STR, "finished": OPT_BOOL, "mode": OPT_STR, "bank": OPT_STR,
+    "schema_version": OPT_INT, "started": OPT_STR, "started_unix": OPT_NUM, "finished": OPT_BOOL, "mode": OPT_STR, "bank": OPT_STR,
     "company": OPT_STR, "model": OPT_STR, "voice": OPT_STR, "answers": [ANSWER],
 }
 REQUIRED_IN_ANSWER = ("index", "question_id", "folder")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from voice_mock.files import OutsideError
 
-from .session import SESSION_FILE, SessionError, Store, is_interrupted, load_session, session_order
+from .session import SESSION_FILE, SessionError, Store, is_interrupted, load_session, ordered_sessions
 
 SCHEMA_VERSION = 1  # of session.json and feedback.json that this module reads
 
@@ -64,7 +64,7 @@ def load_all(store: Store) -> tuple[list[dict], list[str]]:
     if not store.sessions_dir.is_dir():
         return [], []
     folders = (p for p in store.sessions_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for path in sorted(folders, key=session_order):
+    for path in ordered_sessions(folders):
         if not (path / SESSION_FILE).is_file():
             problems.append(f"{path.name}: no {SESSION_FILE}; skipped")
             continue

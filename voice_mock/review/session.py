@@ -16,6 +16,7 @@ Everything read is checked against the shapes in checks.py.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ class Store:
     def list_sessions(self) -> list[Path]:
         if not self.sessions_dir.is_dir():
             return []
-        return sorted((p for p in self.sessions_dir.iterdir() if (p / SESSION_FILE).is_file()), key=session_order)
+        return ordered_sessions(p for p in self.sessions_dir.iterdir() if (p / SESSION_FILE).is_file())
 
     def resolve(self, ref: str) -> Path:
         """A session id, 'latest', or a path to a session folder in the data dir.
@@ -196,3 +197,24 @@ def session_order(path: Path) -> tuple:
     name = path.name
     numbered = re.match(r"^(.*)-(\d+)$", name[16:])
     return (name[:15], int(numbered.group(2)) if numbered else 1, name)
+
+
+def _started_unix(path: Path) -> float:
+    """session.json's `started_unix` (the start to the microsecond); -inf when it has none (older
+    sessions) or cannot be read, which keeps such sessions in the order of their names."""
+    try:
+        value = read_json(path / SESSION_FILE).get("started_unix")
+    except (SessionError, AttributeError):
+        return float("-inf")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("-inf")
+
+
+def ordered_sessions(folders) -> list[Path]:
+    """Session folders oldest first: by the second in their names (session_order), and sessions
+    started in the same second (different labels: 'demo' and 'practice') by when they really
+    started, not by label. Only such ties read their session.json."""
+    out: list[Path] = []
+    for _, same_second in itertools.groupby(sorted(folders, key=session_order), key=lambda p: p.name[:15]):
+        tie = list(same_second)
+        out.extend(sorted(tie, key=_started_unix) if len(tie) > 1 else tie)  # stable: names break ties
+    return out
