@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", choices=("all", "synthetic", "real"), default="all", dest="which",
                    help="which data to evaluate (default: both, reported apart)")
     p.add_argument("--split", choices=("all", "dev", "heldout"), default="all",
-                   help="part of the real set (heldout: never used for tuning, docs/feedback.md)")
+                   help="part of the real set (heldout: not used for tuning; one clip studied since, "
+                        "shown as seen: docs/feedback.md)")
     p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--content", action="store_true",
