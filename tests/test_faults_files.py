@@ -145,6 +145,21 @@ def test_fault_config_value_out_of_range(home, body, needle):
     one_line_error(run_cli("analyze", "--text", GOOD_TEXT, env={"VOICE_MOCK_HOME": str(home)}), 2, "config.toml", needle)
 
 
+@pytest.mark.parametrize("body,needle", [
+    ("[pacing]\ntarget_low_wpn = 110\n", "pacing.target_low_wpn (did you mean target_low_wpm?)"),
+    ("[endpoint]\nend_silense_s = 3\n", "unknown key end_silense_s (did you mean end_silence_s?)"),
+    ("[pauses]\nzzz = 1\n", "pauses.zzz (expected one of: counted_s, "),
+], ids=["pacing-typo", "endpoint-typo", "no-near-miss"])
+def test_fault_config_typo_names_the_key_meant(home, body, needle):
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(body)
+    one_line_error(run_cli("analyze", "--text", GOOD_TEXT, env={"VOICE_MOCK_HOME": str(home)}), 2, "config.toml", needle)
+
+
+def test_fault_folder_message_reads_an_audio_file(tmp_path):
+    one_line_error(run_cli("analyze", tmp_path), 1, "is a folder, not an audio file")
+
+
 @pytest.mark.parametrize("option", ["--end-silence", "--max-answer"])
 @pytest.mark.parametrize("value", ["nan", "inf"])
 def test_fault_end_silence_nan(option, value):

@@ -47,10 +47,11 @@ def regular_file(path: str | Path, what: str = "file") -> Path:
         raise FileProblem(f"{path}: no such file") from None
     except OSError as exc:
         raise FileProblem(f"{path}: cannot read ({exc.strerror or exc})") from None
+    a = "an" if what[:1] in "aeiou" else "a"
     if stat.S_ISDIR(mode):
-        raise FileProblem(f"{path}: is a folder, not a {what}")
+        raise FileProblem(f"{path}: is a folder, not {a} {what}")
     if not stat.S_ISREG(mode):
-        raise FileProblem(f"{path}: not a regular file (a FIFO, device or socket); give a {what}")
+        raise FileProblem(f"{path}: not a regular file (a FIFO, device or socket); give {a} {what}")
     return path
 
 

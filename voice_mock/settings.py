@@ -58,7 +58,10 @@ def load_user_config(path: Path | None, data_dir: Path) -> UserConfig:
     known = {f.name for f in fields(EndpointSettings)}
     if not isinstance(endpoint, dict) or set(endpoint) - known:
         bad = sorted(set(endpoint) - known) if isinstance(endpoint, dict) else ["(not a table)"]
-        raise UsageError(f"{path}: endpoint: unknown key {', '.join(bad)} (expected one of: {', '.join(sorted(known))})")
+        from voice_mock.analysis.config import did_you_mean
+
+        hint = did_you_mean(bad[0], known) if len(bad) == 1 else f"expected one of: {', '.join(sorted(known))}"
+        raise UsageError(f"{path}: endpoint: unknown key {', '.join(bad)} ({hint})")
     for key, value in endpoint.items():
         problem = endpoint_value_problem(key, value)
         if problem:

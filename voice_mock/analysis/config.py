@@ -301,7 +301,7 @@ def _merge_section(section: str, current: Any, overrides: Mapping[str, Any]) -> 
     changes = {}
     for key, value in overrides.items():
         if key not in known:
-            raise ValueError(f"unknown analysis config key: {section}.{key}")
+            raise ValueError(f"unknown analysis config key: {section}.{key} ({did_you_mean(key, known)})")
         default = getattr(current, key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"analysis config {section}.{key} must be a number, got {value!r}")
@@ -309,6 +309,14 @@ def _merge_section(section: str, current: Any, overrides: Mapping[str, Any]) -> 
             raise ValueError(f"analysis config {section}.{key} must be a whole number, got {value!r}")
         changes[key] = int(value) if isinstance(default, int) else float(value)
     return replace(current, **changes)
+
+
+def did_you_mean(key: str, known) -> str:
+    """'did you mean X?' for a near miss (a typo), else the keys there are."""
+    import difflib
+
+    close = difflib.get_close_matches(str(key), list(known), n=1)
+    return f"did you mean {close[0]}?" if close else f"expected one of: {', '.join(sorted(known))}"
 
 
 # Values that are shares of one (probabilities, confidences, proportions).
