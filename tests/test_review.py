@@ -267,6 +267,26 @@ def test_reanalyze_keeps_old_feedback_and_shows_changes(capsys):
     assert meta["answers"][0]["scores"] == new["scores"] and "reanalyzed" in meta["answers"][0]
 
 
+def test_reanalyze_twice_in_one_second_keeps_every_old_feedback(capsys, monkeypatch):
+    """Both re-analyses name their backup feedback-<the same second>.json: the second must not
+    overwrite the first (it held the original feedback)."""
+    import time
+
+    path = make_session(home(), "20260101-100000-twice")
+    folder = path / "q01-career-aspirations"
+    original = json.loads((folder / "feedback.json").read_text())
+    original["scores"]["overall"] = 12
+    write_json_atomic(folder / "feedback.json", original)
+    monkeypatch.setattr(time, "strftime", lambda fmt, *a: "20260101-100500")
+    assert main(["replay", path.name, "--reanalyze"]) == 0
+    first = json.loads((folder / "feedback.json").read_text())
+    assert main(["replay", path.name, "--reanalyze"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "kept as feedback-20260101-100500.json" in out and "kept as feedback-20260101-100500-2.json" in out
+    assert json.loads((folder / "feedback-20260101-100500.json").read_text()) == original
+    assert json.loads((folder / "feedback-20260101-100500-2.json").read_text()) == first
+
+
 FAST_BANDS = "[pacing]\nslow_wpm = 60\ntarget_low_wpm = 70\ntarget_high_wpm = 80\nfast_wpm = 90\n"
 
 

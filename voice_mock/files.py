@@ -128,8 +128,10 @@ def write_json_atomic(path: str | Path, data) -> None:
     write_atomic(path, json_bytes(data))
 
 
-def replace_keeping(path: str | Path, data: bytes | str, keep_as: str | Path) -> bool:
-    """Write a new `path`, keeping the old one as `keep_as`; True if there was an old one.
+def replace_keeping(path: str | Path, data: bytes | str, keep_as: str | Path) -> Path | None:
+    """Write a new `path`, keeping the old one as `keep_as`; the name it was kept under (`keep_as`, or
+    `keep_as` with -2, -3... when that name is taken: an earlier version is never overwritten), or
+    None if there was no old one.
 
     The new file is written first: if that fails, nothing has changed.
     """
@@ -140,14 +142,9 @@ def replace_keeping(path: str | Path, data: bytes | str, keep_as: str | Path) ->
         try:
             tmp = _write_temp(path, data)
             try:
-                kept = path.is_file()
-                if kept:
-                    try:
-                        os.link(path, keep_as)  # no copy: the same bytes under a second name
-                    except OSError as exc:
-                        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                            raise
-                        shutil.copy2(path, keep_as)
+                kept = None
+                if path.is_file():
+                    kept = _keep(path, keep_as)
                 os.replace(tmp, path)
             except BaseException:
                 _remove(tmp)
@@ -155,6 +152,24 @@ def replace_keeping(path: str | Path, data: bytes | str, keep_as: str | Path) ->
         except OSError as exc:
             raise WriteError(f"cannot write {path}: {why_not_written(exc)}") from None
     return kept
+
+
+def _keep(path: Path, keep_as: Path) -> Path:
+    """`path` under a second name that no file has yet."""
+    for n in range(1, 1000):
+        name = keep_as if n == 1 else keep_as.with_name(f"{keep_as.stem}-{n}{keep_as.suffix}")
+        try:
+            os.link(path, name)  # no copy: the same bytes under a second name
+            return name
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            with open(path, "rb") as src, open(name, "xb") as dst:  # no hard links here: a copy, never over a file
+                shutil.copyfileobj(src, dst)
+            return name
+    raise FileExistsError(errno.EEXIST, "too many kept versions", str(keep_as))
 
 
 def inside(path: str | Path, root: str | Path, what: str = "data dir") -> Path:

@@ -67,7 +67,7 @@ def reanalyze(store, session: dict, answers: list[dict], ui, config=None) -> Non
         if isinstance(old, dict) and "ending" in old:
             new["ending"] = old["ending"]  # how the answer ended is a fact of the recording, not re-analysed
         kept = replace_keeping(folder / "feedback.json", json_bytes(new), folder / f"feedback-{stamp}.json")
-        note = f"previous feedback kept as feedback-{stamp}.json" if kept else "first analysis of this answer"
+        note = f"previous feedback kept as {kept.name}" if kept else "first analysis of this answer"
         ui.console.print(f"[bold]Question {a['index']} re-analysed[/] [dim]({note})[/]")
         for line in feedback_changes(old, new) or ["no change in the measures, talking points or findings"]:
             ui.console.print(f"  {escape(line)}")
