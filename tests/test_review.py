@@ -461,3 +461,29 @@ def test_play_answer_raises_player_errors_in_the_caller():
 
     with pytest.raises(AudioError):
         play_answer(BrokenPlayer(), answer, ConsoleUI(live=False))
+
+
+def test_terminal_counts_filled_pauses_as_the_scores_do(tmp_path):
+    """The feedback's line and the session summary said 'filled pauses 2' for two fillers only listed as
+    possible ([um?]), while the scores and `history` counted 0: they show the count, the possible apart."""
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from voice_mock.cli.render import ConsoleUI, render_feedback
+
+    path = make_session(home(), "20260101-100000-um", [(QUESTION_ID, None, make_words(GOOD, fillers=1))])
+    fb = load_checked(path)[0]["answers"][0]["feedback"]
+    hes = fb["hesitation"]
+    assert hes["filled_pause_count"] == 1 and len(hes["filled_pauses"]) == 1
+    possible = dict(hes["filled_pauses"][0], text="[um?]", confidence=0.45)
+    hes["filled_pauses"] += [possible, possible]
+    console = Console(file=open(tmp_path / "out.txt", "w"), width=200, force_terminal=False)
+    render_feedback(console, fb)
+    record = SimpleNamespace(index=1, question=SimpleNamespace(id=QUESTION_ID), analysis=object(), feedback=fb)
+    ConsoleUI(console, live=False).summary([record], path)
+    console.file.close()
+    out = (tmp_path / "out.txt").read_text()
+    assert "filled pauses 1 (+2 possible)" in out
+    row = next(line for line in out.splitlines() if QUESTION_ID in line and "│" in line)
+    assert [c.strip() for c in row.split("│")][5] == "1 +2?"

@@ -143,7 +143,7 @@ class ConsoleUI:
             wpm = pacing.get("words_per_minute")
             table.add_row(
                 str(r.index), escape(r.question.id), fmt_time(pacing.get("duration_s")),
-                f"{wpm:.0f}" if wpm else "-", str(len(fb.get("hesitation", {}).get("filled_pauses", []))),
+                f"{wpm:.0f}" if wpm else "-", filled_pauses(fb.get("hesitation", {}), short=True),
                 str(scores.get("overall", "-")),
             )
         self.console.print(table)
@@ -171,6 +171,18 @@ def _evidence(item: dict) -> str:
     return said
 
 
+def filled_pauses(hes: dict, short: bool = False) -> str:
+    """The filled pauses counted (as in the scores and `history`), and apart those only listed as
+    possible (`[um?]` in the transcript): "0 (+2 possible)", short "0 +2?"."""
+    listed = len(hes.get("filled_pauses", []))
+    counted = hes.get("filled_pause_count")
+    counted = listed if not isinstance(counted, int) else counted  # older feedback: no count saved
+    possible = listed - counted
+    if possible <= 0:
+        return str(counted)
+    return f"{counted} +{possible}?" if short else f"{counted} (+{possible} possible)"
+
+
 def _delivery_line(fb: dict) -> str:
     pacing = fb.get("pacing", {})
     hes = fb.get("hesitation", {})
@@ -183,7 +195,7 @@ def _delivery_line(fb: dict) -> str:
     parts = [
         f"length {fmt_time(pacing.get('duration_s'))}",
         f"pace {wpm:.0f} wpm" if wpm else "pace -",
-        f"filled pauses {len(hes.get('filled_pauses', []))}",
+        f"filled pauses {filled_pauses(hes)}",
         f"filler phrases {len(hes.get('filler_phrases', []))}",
         f"pauses ≥1 s {sum(1 for p in hes.get('pauses', []) if p['duration_s'] >= 1.0)}",
     ]
