@@ -383,6 +383,21 @@ def test_report_writes_html_into_the_session_folder(capsys):
     assert report_html.write_session_report(path) == path / "report.html"
 
 
+def test_report_shows_progress_while_it_writes_the_html():
+    """Encoding the answers' audio into the page takes about a second: a terminal sees a spinner (on
+    stderr), as after `practice`; stdout keeps only the result line."""
+    import subprocess
+    import sys
+
+    path = make_session(home(), "20260101-100000-rp")
+    env = {**os.environ, "VOICE_MOCK_HOME": str(home()), "TTY_INTERACTIVE": "1", "TTY_COMPATIBLE": "1"}
+    done = subprocess.run([sys.executable, "-m", "voice_mock", "report", path.name], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Writing the HTML report" in done.stderr
+    assert done.stdout.strip() == f"HTML report written to {path / 'report.html'}"
+
+
 # ---------------------------------------------------------------- retry and replay
 
 

@@ -117,8 +117,13 @@ def cmd_report(args) -> int:
     if args.markdown:
         written.append(("Markdown", write_out(args.markdown, session_markdown(session))))
     if args.html or not (args.json or args.markdown):
+        from .render import ConsoleUI, SafeConsole
+
+        # The answers' audio is encoded into the page: about a second a session. The spinner goes
+        # to stderr, so a report sent to stdout (`--markdown -`) stays clean.
         try:
-            path = write_session_report(session["path"], args.html)
+            with ConsoleUI(SafeConsole(stderr=True, highlight=False)).working("Writing the HTML report"):
+                path = write_session_report(session["path"], args.html)
         except OSError as exc:
             raise VoiceMockError(f"cannot write the report: {exc.strerror or exc}") from None
         written.append(("HTML report", str(path)))
