@@ -148,3 +148,14 @@ def test_banks_lists_everything_and_skips_a_broken_user_bank(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "bad.toml: unknown key 'bogus'" in result.stderr
     assert "career-aspirations" in result.stdout and "tiger-conservation" in result.stdout
+
+
+def test_every_model_option_names_the_packaged_models():
+    """batch's --model help named only 'a faster-whisper model folder or name', though it takes base too."""
+    from voice_mock.cli.main import MODEL_HELP, build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    with_model = {name: next(a for a in p._actions if "--model" in a.option_strings)
+                  for name, p in commands.items() if any("--model" in a.option_strings for a in p._actions)}
+    assert {"practice", "demo", "analyze", "evaluate", "batch"} <= set(with_model)
+    assert all(a.help == MODEL_HELP for a in with_model.values()), {n: a.help for n, a in with_model.items()}

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local: a process pool on this machine (default); ray: a Ray cluster (pip install 'voice-mock[cluster]')")
     p.add_argument("--ray-address", metavar="ADDR",
                    help="a running Ray cluster (e.g. 10.0.0.5:6379 or ray://host:10001); default: start a local Ray")
-    p.add_argument("--model", help="faster-whisper model folder or name (default: bundled tiny.en)")
+    p.add_argument("--model", help=MODEL_HELP)
     _common(p)
 
     p = sub.add_parser("devices", help="list audio input and output devices")
