@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
+from voice_mock.errors import closest
+
 
 @dataclass(frozen=True)
 class PacingConfig:
@@ -313,10 +315,8 @@ def _merge_section(section: str, current: Any, overrides: Mapping[str, Any]) -> 
 
 def did_you_mean(key: str, known) -> str:
     """'did you mean X?' for a near miss (a typo), else the keys there are."""
-    import difflib
-
-    close = difflib.get_close_matches(str(key), list(known), n=1)
-    return f"did you mean {close[0]}?" if close else f"expected one of: {', '.join(sorted(known))}"
+    close = closest(key, known)
+    return f"did you mean {close}?" if close else f"expected one of: {', '.join(sorted(known))}"
 
 
 # Values that are shares of one (probabilities, confidences, proportions).

@@ -4,11 +4,11 @@ named on the command line) by id, and looking things up in them with
 
 from __future__ import annotations
 
-import difflib
 import random
 from pathlib import Path
 from typing import Iterable
 
+from voice_mock.errors import closest
 from voice_mock.types import Bank, Company, Question
 
 from .parse import BUNDLED_COMPANIES, BUNDLED_PROMPTS, BankError, display_path, Place, load_bank, load_company
@@ -100,11 +100,8 @@ def load_companies(
 
 
 def _did_you_mean(name: str, choices: Iterable[str]) -> str:
-    choices = list(choices)
-    # A part of an id ("tiger") is a better hint than a similar-looking word.
-    close = [c for c in choices if name and name.lower() in c][:1]
-    close = close or difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(name, choices)
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def find_question(banks: dict[str, Bank], question_id: str) -> Question:
