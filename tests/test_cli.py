@@ -159,3 +159,13 @@ def test_every_model_option_names_the_packaged_models():
                   for name, p in commands.items() if any("--model" in a.option_strings for a in p._actions)}
     assert {"practice", "demo", "analyze", "evaluate", "batch"} <= set(with_model)
     assert all(a.help == MODEL_HELP for a in with_model.values()), {n: a.help for n, a in with_model.items()}
+
+
+def test_practice_without_any_microphone_says_so_in_one_line(tmp_path):
+    """No sound card and no sound server (PulseAudio unreachable): PortAudio's 'Error querying device -1'
+    meant nothing to a user; the line says there is no microphone and where to look."""
+    env = {"PULSE_SERVER": f"unix:{tmp_path}/no-server", "VOICE_MOCK_HOME": str(tmp_path / "home")}
+    if run_cli("devices", env=env).returncode == 0:
+        pytest.skip("this machine has a sound card PortAudio reaches without a sound server")
+    assert_one_line_error(run_cli("practice", "--voice", "none", "--count", "1", env=env, input=""), 1,
+                          "no microphone found", "voice-mock devices")

@@ -64,6 +64,9 @@ def device_info(device, kind: str) -> tuple[int | None, str, int]:
         info = sd.query_devices(index, kind)
     except Exception as exc:
         what = "microphone" if kind == "input" else "speaker"
+        if index is None:  # PortAudio's "Error querying device -1": there is no default one
+            raise AudioError(f"no {what} found: this system has no default {kind} device (see `voice-mock "
+                             f"devices`; `voice-mock demo` needs none)") from None
         raise AudioError(f"no usable {what}: {exc}") from None
     # The device's own rate: many cards refuse 16 kHz.
     return index, info["name"], int(info["default_samplerate"]) or SAMPLE_RATE
