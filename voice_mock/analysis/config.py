@@ -177,8 +177,12 @@ class ContentConfig:
     # Calibrated on the banks' examples and near misses, left out one at a
     # time, with the near-miss veto: the lowest threshold at which at most 10%
     # of near misses trigger (scripts/calibrate_meaning.py, docs/meaning.md).
-    meaning_point_threshold: float = 0.15
-    meaning_flag_threshold: float = 0.40
+    # With both models (the cascade: a re-scored sentence's score is the mean
+    # of the two); the small model alone when the second is not installed.
+    meaning_point_threshold: float = 0.45
+    meaning_flag_threshold: float = 0.50
+    meaning_point_threshold_one_model: float = 0.15
+    meaning_flag_threshold_one_model: float = 0.40
     # A company clash raised only by the profile's clash words is dropped when
     # the meaning model scores every sentence of the answer for that clash
     # below this: the word is used in another sense ("I hunt bugs"). Chosen on

@@ -72,6 +72,9 @@ def analyze_content(
     if meaning is not None and not meaning.available:
         notes.append(Note("meaning", f"talking points and red flags matched by keywords only ({meaning.reason})"))
         meaning = None
+    if meaning is not None and getattr(meaning, "refine_reason", None) and not meaning.refines:
+        notes.append(Note("meaning-second", "talking points and red flags judged by the small sentence model alone "
+                                            f"({meaning.refine_reason})"))
     content.company = company_alignment(answer, company)
     if company is None:
         notes.append(Note("company", NO_COMPANY + ": mission, values and culture not judged"))
@@ -86,7 +89,7 @@ def analyze_content(
             if cue.company and company is None:
                 content.red_flags_not_judged.append(NotJudged(cue.id, cue.label, NO_COMPANY))
                 continue
-            evidence, method, score = judge.evidence(cue, cfg.meaning_flag_threshold)
+            evidence, method, score = judge.evidence(cue, judge.threshold("flag"))
             if evidence:
                 content.red_flags.append(RedFlag(cue.id, cue.label, evidence, cue.advice, method, score))
         content.structure = structure(answer, question.structure)
@@ -127,6 +130,16 @@ class _CueJudge:
         self.answer, self.question, self.company, self.terms = answer, question, company, terms
         self.cfg, self.meaning = cfg, meaning
         self.units: list[Unit] = units(answer) if meaning is not None else []
+        self.two_models = bool(getattr(meaning, "refines", False))
+        if self.two_models and self.units:  # which sentences the second model re-scores
+            meaning.focus(question, company, [u.text for u in self.units if u.sentence])
+
+    def threshold(self, kind: str) -> float:
+        """The calibrated threshold of the scorer in use (two models or the small one alone)."""
+        c = self.cfg
+        if kind == "point":
+            return c.meaning_point_threshold if self.two_models else c.meaning_point_threshold_one_model
+        return c.meaning_flag_threshold if self.two_models else c.meaning_flag_threshold_one_model
 
     def evidence(self, cue: Cue, threshold: float) -> tuple[list[Evidence], str, float | None]:
         evidence = _cue_evidence(self.answer, cue, self.terms, self.cfg.min_company_terms)
@@ -154,7 +167,7 @@ class _CueJudge:
     def talking_point(self, cue: Cue) -> CueResult:
         if cue.company and not self.terms:
             return CueResult(cue.id, cue.label, None, [], NO_COMPANY, cue.advice)
-        evidence, method, score = self.evidence(cue, self.cfg.meaning_point_threshold)
+        evidence, method, score = self.evidence(cue, self.threshold("point"))
         return CueResult(cue.id, cue.label, bool(evidence), evidence, "", cue.advice, method, score)
 
 

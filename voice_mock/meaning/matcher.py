@@ -25,7 +25,7 @@ import numpy as np
 
 from .classifier import fit_logistic, probabilities, training_set
 from .encoder import DIM, ModelError, SentenceEncoder
-from .store import BUNDLED_CLASSIFIERS, VectorStore, classifier_key, read_classifiers
+from .store import VectorStore, bundled, classifier_key, read_classifiers
 
 log = logging.getLogger("voice_mock")
 PARAPHRASES = Path(__file__).resolve().parent / "paraphrases.toml"
@@ -112,7 +112,8 @@ class MeaningMatcher:
     def _load(self) -> None:
         texts = self.training_texts()
         self.encoder.load()
-        self._store = store = VectorStore(self.cache_dir, self.encoder.model_id)
+        tag = getattr(self.encoder, "tag", "")
+        self._store = store = VectorStore(self.cache_dir, self.encoder.model_id, tag)
         self._vectors = store.vectors(texts, self.encoder.encode)
         keys, rows = [], []
         for key, (pos, _neg) in self._examples.items():
@@ -121,7 +122,7 @@ class MeaningMatcher:
                 rows.append(self._vectors[t])
         self._pool_keys = keys
         self._pool = np.array(rows, np.float32).reshape(-1, DIM)
-        self._fitted = read_classifiers(BUNDLED_CLASSIFIERS, self.encoder.model_id)
+        self._fitted = read_classifiers(bundled(tag)[1], self.encoder.model_id)
 
     # --- the CueScorer protocol -----------------------------------------
 
@@ -238,18 +239,3 @@ def closeness(vectors: np.ndarray, examples: np.ndarray, k: int = VETO_NEAREST) 
     sharing a phrase, "pick up the phone", does not decide alone)."""
     sims = np.sort(vectors @ examples.T, axis=1)[:, ::-1]
     return sims[:, :k].mean(axis=1)
-
-
-def background_matcher(questions: Iterable, cache_dir: Path | None) -> MeaningMatcher:
-    """A matcher loading in a daemon thread (while the first question is
-    spoken); `scores` waits for the load when asked before it is done."""
-    matcher = MeaningMatcher(questions, cache_dir)
-    threading.Thread(target=_warm_quietly, args=(matcher,), daemon=True, name="meaning-warm-up").start()
-    return matcher
-
-
-def _warm_quietly(matcher: MeaningMatcher) -> None:
-    try:
-        matcher.warm_up()
-    except Exception:  # pragma: no cover - a bug, not a missing model
-        log.debug("meaning model warm-up failed", exc_info=True)

@@ -16,19 +16,30 @@ from typing import Callable, Sequence
 import numpy as np
 
 log = logging.getLogger("voice_mock")
-BUNDLED = Path(__file__).resolve().parent / "bundled-vectors.npz"
-BUNDLED_CLASSIFIERS = Path(__file__).resolve().parent / "bundled-classifiers.npz"
+HERE = Path(__file__).resolve().parent
+BUNDLED = HERE / "bundled-vectors.npz"
+BUNDLED_CLASSIFIERS = HERE / "bundled-classifiers.npz"
+
+
+def bundled(tag: str = "") -> tuple[Path, Path]:
+    """The shipped vectors and classifiers of one model: the small model's
+    (tag "") or the second model's ("e5": bundled-vectors-e5.npz, ...)."""
+    if not tag:
+        return BUNDLED, BUNDLED_CLASSIFIERS
+    return HERE / f"bundled-vectors-{tag}.npz", HERE / f"bundled-classifiers-{tag}.npz"
 
 
 class VectorStore:
-    def __init__(self, cache_dir: Path | None, model_id: str) -> None:
-        self.path = Path(cache_dir) / "meaning" / "vectors.npz" if cache_dir else None
+    def __init__(self, cache_dir: Path | None, model_id: str, tag: str = "") -> None:
+        name = f"vectors-{tag}.npz" if tag else "vectors.npz"  # one cache file per model
+        self.path = Path(cache_dir) / "meaning" / name if cache_dir else None
         self.model_id = model_id
+        self.bundled = bundled(tag)[0]
         self._known: dict[str, np.ndarray] | None = None
 
     def vectors(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
         if self._known is None:
-            self._known = {**_read(BUNDLED, self.model_id), **_read(self.path, self.model_id)}
+            self._known = {**_read(self.bundled, self.model_id), **_read(self.path, self.model_id)}
         known = self._known
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
