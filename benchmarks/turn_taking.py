@@ -91,14 +91,14 @@ class TimingTranscriber:
     def transcribe(self, audio):
         return self.inner.transcribe(audio)
 
-    def transcribe_tail(self, audio):
+    def transcribe_tail(self, audio, **kwargs):
         start = time.perf_counter()
         try:
-            return self.inner.transcribe_tail(audio)
+            return self.inner.transcribe_tail(audio, **kwargs)
         finally:
             self.tail_s.append(time.perf_counter() - start)
 
-    def transcribe_end(self, audio, on_text):
+    def transcribe_end(self, audio, on_text, **kwargs):
         """The peek that is the guessed last segment too: timed to its text."""
         start = time.perf_counter()
 
@@ -106,7 +106,7 @@ class TimingTranscriber:
             self.tail_s.append(time.perf_counter() - start)
             return on_text(text)
 
-        return self.inner.transcribe_end(audio, timed)
+        return self.inner.transcribe_end(audio, timed, **kwargs)
 
 
 class TimingUI:

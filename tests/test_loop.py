@@ -117,3 +117,56 @@ def test_audio_measures_made_ahead_are_used_only_for_the_same_speech():
                           measures=AudioMeasures((Interval(0.0, 0.1),), marker, track))
     assert other.steady is not marker and other.prosody is not track
     assert len(other.prosody.f0_hz) > 100  # measured again, over the whole answer
+
+
+def test_measures_made_ahead_over_the_words_so_far_serve_when_the_last_words_add_no_speech():
+    # A confident word over sound VAD missed joins two stretches of speech: measured
+    # ahead with the words of the earlier segments, the measures are still the
+    # analysis's when the last words (heard by VAD) add nothing to the speech.
+    from voice_mock.interview.pipeline import analyze_audio, audio_measures, speech_heard
+    from voice_mock.audio.vad import intervals_from_probabilities
+
+    t = np.arange(16000 * 4) / 16000
+    tone = 0.3 * np.sin(2 * np.pi * 150 * t)
+    audio = np.where(((t > 0.5) & (t < 2.0)) | ((t > 2.4) & (t < 3.0)), tone, 0.0).astype(np.float32)
+    heard = [(0.5, 1.0), (1.5, 2.0), (2.4, 3.0)]  # VAD missed 1.0-1.5 s
+    probabilities = [1.0 if any(a < i * 0.032 < b for a, b in heard) else 0.0 for i in range(len(audio) // 512)]
+    earlier, last = [Word("hello", 0.9, 1.6, 0.9)], [Word("bye", 2.45, 2.95, 0.9)]
+    vad_only = tuple(intervals_from_probabilities(probabilities))
+    ahead = audio_measures(audio, speech_heard(audio, probabilities, earlier))
+    assert ahead.speech != vad_only  # the word joined the first two stretches
+    analysis = analyze_audio(audio, None, words=earlier + last, vad_probabilities=probabilities, measures=ahead)
+    assert analysis.steady is ahead.steady and analysis.prosody is ahead.prosody
+    assert tuple(analysis.speech) == ahead.speech
+
+
+def test_the_answer_so_far_is_scored_by_meaning_while_it_is_spoken_and_not_after():
+    # After each segment the sentences so far are scored (the sentence model caches
+    # them); once the answer is over, no more scoring runs beside the analysis.
+    from voice_mock.banks.catalog import find_question, load_banks
+    from voice_mock.interview.loop import ContentWarmer
+
+    class Scorer:
+        available, reason = True, ""
+
+        def __init__(self):
+            self.texts = []
+
+        def scores(self, question, cue, company, texts):
+            self.texts += list(texts)
+            return [0.0] * len(texts)
+
+    class Streamer:
+        def words_so_far(self):
+            return [Word("I", 0.1, 0.2), Word("want", 0.2, 0.4), Word("to", 0.4, 0.5), Word("lead", 0.5, 0.8),
+                    Word("a", 0.8, 0.9), Word("team.", 0.9, 1.2)]
+
+    scorer = Scorer()
+    warmer = ContentWarmer(find_question(load_banks(), "career-aspirations"), None, None, scorer)
+    warmer.streamer = Streamer()
+    warmer(1.2)
+    warmer.stop()  # waits for the scoring running
+    assert warmer.warmed == 1 and any("lead a team" in t for t in scorer.texts)
+    scored = len(scorer.texts)
+    warmer(2.0)
+    assert warmer.warmed == 1 and len(scorer.texts) == scored

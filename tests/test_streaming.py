@@ -148,7 +148,7 @@ def test_the_last_words_are_not_held_up_by_a_segment_being_transcribed():
             release.wait(30)  # the segment, still running
             return [Word("segment", 0.1, 0.2)]
 
-        def transcribe_tail(self, audio):
+        def transcribe_tail(self, audio, wanted=None):
             return "the last words."
 
     streamer = SegmentingTranscriber(SlowSegments(), SegmentSettings(peek_s=0.3, min_segment_s=1.0))
@@ -189,10 +189,10 @@ class SharedEnd:
         self.transcribed.append(len(audio))
         return [Word(f"segment{len(self.transcribed)}", 0.1, 0.2)]
 
-    def transcribe_tail(self, audio):
+    def transcribe_tail(self, audio, wanted=None):
         return "the last words."
 
-    def transcribe_end(self, audio, on_text):
+    def transcribe_end(self, audio, on_text, wanted=None):
         self.ends.append(len(audio))
         if self.fail:
             raise RuntimeError("decoder crashed")
@@ -270,3 +270,46 @@ def test_a_second_of_speech_after_a_segment_is_peeked_at_with_what_came_before()
     finally:
         streamer.close()
     assert [w.text for w in words] == ["end1", "segment1"] and len(fake.ends) == 1
+
+
+def test_a_long_segment_closes_at_a_short_pause_whenever_the_peek_starts():
+    # The peek starts at its own silence (0.2 s here); a segment 12 s long closes at
+    # `long_pause_s` (0.3 s), not before: a shorter gap peeks but does not cut.
+    fake = SharedEnd()
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.2, long_pause_s=0.3))
+    try:
+        say(streamer, [True] * 390 + [False] * 7)  # 12.5 s, then a 0.22 s gap
+        assert streamer.peeks == 1 and streamer.segments == []
+        say(streamer, [True] * 20 + [False] * 10)  # more, then a 0.32 s gap
+        assert streamer.peeks == 2 and len(streamer.segments) == 1
+        assert 417 * 512 < streamer.segments[0].end < 427 * 512  # in the second gap, not the first
+    finally:
+        streamer.close()
+
+
+def test_a_peek_the_person_spoke_over_is_not_decoded_once_encoded():
+    # The person goes on while the last words are being encoded: the text is
+    # not decoded (`wanted` says no), and nothing waits for it.
+    release, asked = threading.Event(), []
+
+    class Encoding(SharedEnd):
+        def transcribe_end(self, audio, on_text, wanted=None):
+            release.wait(30)  # encoding
+            asked.append(wanted())
+            if not asked[-1]:
+                return None
+            return super().transcribe_end(audio, on_text)
+
+    fake = Encoding()
+    streamer = SegmentingTranscriber(fake, SegmentSettings(peek_s=0.3))
+    try:
+        say(streamer, [True] * 90 + [False] * 12)  # a peek starts
+        wait_for(lambda: streamer.busy())
+        say(streamer, [True] * 10)  # ... and the person goes on
+        release.set()
+        wait_for(lambda: asked)
+        assert asked == [False] and fake.ends == [] and not streamer.peek_pending()
+    finally:
+        release.set()
+        streamer.close()
+

@@ -119,6 +119,16 @@ def audio_measures(audio: np.ndarray, speech, release_memory: bool = False) -> A
     return AudioMeasures(speech, steady, pitch_track(audio, SAMPLE_RATE, speech))
 
 
+def speech_heard(audio: np.ndarray, vad_probabilities, words: list[Word]) -> list[Interval]:
+    """The speech the analysis measures over (as analyze_audio finds it from the
+    recorder's VAD probabilities): VAD's speech, plus the sound under confident
+    words that VAD missed (speech/evidence.py). With the words of all but the
+    last segment it is usually the final speech already: `practice` measures
+    pitch and held sounds over it while the last words are transcribed."""
+    return with_quiet_speech(intervals_from_probabilities(vad_probabilities), sound_intervals(sound_activity(audio)),
+                             words)
+
+
 def analyze_audio(
     audio: np.ndarray,
     transcriber,

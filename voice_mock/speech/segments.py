@@ -3,11 +3,16 @@ segments cut at pauses, and the peeks at the last words before a silence."""
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Word
+
+from .evidence import heard_end
 
 FRAME = 512
 TAIL_PAD_S = 0.25
@@ -31,10 +36,11 @@ class SegmentSettings:
     # context for the decision's words (the peek above reaches back before the segment).
     shared_span_s: float = 12.0
     shared_min_s: float = 2.0
-    # A segment this long closes at a silence of `peek_s` already (not `pause_s`): fluent
+    # A segment this long closes at a silence of `long_pause_s` already (not `pause_s`): fluent
     # speech with short gaps otherwise runs to max_segment_s, cut wherever that falls,
     # at worst as the answer ends (25 s of audio left to transcribe then).
     long_segment_s: float = 12.0
+    long_pause_s: float = 0.3
     threshold: float = 0.5
 
 
@@ -65,3 +71,23 @@ class Peek:
     cancelled: bool = False
     text: str | None = None  # None until transcribed
     segment: Segment | None = None  # the open segment, transcribed with it (then start == segment.start)
+
+
+def shifted(words: list[Word], offset: float) -> list[Word]:
+    """A segment's words, timed from the start of the answer (`offset` s in)."""
+    return [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in words]
+
+
+def segment_audio(chunks: list[np.ndarray], offsets: list[int], segment: Segment) -> np.ndarray:
+    """A segment's audio, joined from the recorded chunks it spans only (not the
+    whole answer: on a long recording that copy grew with every segment).
+    `offsets`: the first sample of each chunk."""
+    start, end = segment.span_to_transcribe()
+    first = max(bisect.bisect_right(offsets, start) - 1, 0)
+    last = bisect.bisect_left(offsets, segment.end)
+    if last <= first:
+        return np.zeros(0, dtype=np.float32)
+    audio = np.concatenate(chunks[first:last])
+    whole = audio[start - offsets[first] : segment.end - offsets[first]]
+    # Sound after the last speech VAD heard (whispered words) is kept.
+    return whole[: heard_end(whole, max(0, end - start))]

@@ -17,7 +17,6 @@ then the transcript its words (WhisperTranscriber.transcribe_end).
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
 import queue
@@ -28,12 +27,10 @@ from typing import Callable
 import numpy as np
 
 from voice_mock import interrupts
-
 from voice_mock.audio.formats import SAMPLE_RATE
 from voice_mock.types import Word
-
-from .evidence import heard_end, sound_activity
-from .segments import FRAME, GUESS_OVERRULED_S, TAIL_PAD_S, Peek, Segment, SegmentSettings  # noqa: F401 (re-exported)
+from .evidence import sound_activity
+from .segments import FRAME, GUESS_OVERRULED_S, TAIL_PAD_S, Peek, Segment, SegmentSettings, segment_audio, shifted  # noqa: F401 (re-exported)
 
 log = logging.getLogger("voice_mock.streaming")
 timing = logging.getLogger("voice_mock.timing")  # --debug: monotonic stamps, read by benchmarks/turn_pulse.py
@@ -71,6 +68,8 @@ class SegmentingTranscriber:
         self._worker.start()
         self._peeks: queue.Queue = queue.Queue()  # beside the segments (WhisperSettings.num_workers)
         self._peeking = False
+        self._peeks_pending = 0  # queued or running; segment work waits for none (a Condition, not polling)
+        self._peeks_idle = threading.Condition()
         self._peeker = threading.Thread(target=self._work_peeks, daemon=True, name="transcribe-last-words")
         if self.settings.peek_s is not None:
             self._peeker.start()
@@ -85,6 +84,7 @@ class SegmentingTranscriber:
         pause_frames = int(round(s.pause_s * SAMPLE_RATE / FRAME))
         guess_frames = int(round(s.end_guess_s * SAMPLE_RATE / FRAME)) if math.isfinite(s.end_guess_s) else -1
         peek_frames = max(1, int(round(s.peek_s * SAMPLE_RATE / FRAME))) if s.peek_s is not None else -1
+        long_frames = max(1, int(round(s.long_pause_s * SAMPLE_RATE / FRAME)))
         for p in probabilities:
             self._frames += 1
             self._voiced_frames.append(p >= s.threshold)
@@ -106,8 +106,10 @@ class SegmentingTranscriber:
                 self._best_cut = (self._silence_frames, mid)
             seg_len = (here - self._seg_start) / SAMPLE_RATE
             if self._silence_frames == peek_frames:
-                self._start_peek(close_at=mid if seg_len >= s.long_segment_s else None)
-            if self._silence_frames == pause_frames and seg_len >= s.min_segment_s:
+                self._start_peek()
+            if self._silence_frames == long_frames and seg_len >= s.long_segment_s and peek_frames >= 0:
+                self._close(mid)
+            elif self._silence_frames == pause_frames and seg_len >= s.min_segment_s:
                 self._close(mid)
             elif self._silence_frames == guess_frames and self._guess is None:
                 self._guess = Segment(self._seg_start, mid, min(mid, self._last_voiced_end), speculative=True)
@@ -122,10 +124,16 @@ class SegmentingTranscriber:
         self._seq += 1
         self._jobs.put((priority, self._seq, job))
 
-    def _start_peek(self, close_at: int | None = None) -> None:
+    def _queue_peek(self, peek: Peek) -> None:
+        self._peek = peek
+        self.peeks += 1
+        with self._peeks_idle:
+            self._peeks_pending += 1
+        self._peeks.put(peek)
+
+    def _start_peek(self) -> None:
         """Queue the last words before this silence, from a short gap if there is one;
-        or, when the open segment is short, all of it as the guessed last segment
-        (`close_at`: a long segment, closed at this silence)."""
+        or, when the open segment is short, all of it as the guessed last segment."""
         s = self.settings
         end = self._last_voiced_end
         if s.shared_min_s <= (end - self._seg_start) / SAMPLE_RATE <= s.shared_span_s and hasattr(
@@ -134,22 +142,14 @@ class SegmentingTranscriber:
             self._guess = Segment(self._seg_start, self._frames * FRAME, end, speculative=True,
                                   by_peek=threading.Event())
             self.guesses += 1
-            self._peek = Peek(self._seg_start, end, segment=self._guess)
-            self.peeks += 1
-            self._peeks.put(self._peek)
-            if close_at is not None:
-                self._close(close_at)
+            self._queue_peek(Peek(self._seg_start, end, segment=self._guess))
             return
-        if close_at is not None:
-            self._close(close_at)
         span = int(s.peek_span_s * SAMPLE_RATE / FRAME)
         first = max(0, end // FRAME - span)
         # Start in a gap between words where possible, so the first word is whole.
         gaps = [i for i in range(first, max(first, end // FRAME - span // 2)) if not self._voiced_frames[i]]
         start = (gaps[0] if gaps else first) * FRAME
-        self._peek = Peek(start, end)
-        self.peeks += 1
-        self._peeks.put(self._peek)
+        self._queue_peek(Peek(start, end))
 
     def peek_pending(self) -> bool:
         """A peek at the last words is queued or running."""
@@ -201,6 +201,11 @@ class SegmentingTranscriber:
         self._best_cut = None
         # A long stretch cut at an earlier short pause has speech after the cut.
         self._seg_voiced = self._last_voiced_end > cut
+
+    def words_so_far(self) -> list[Word]:
+        """The words of the segments transcribed so far (not a guessed last one), in answer time."""
+        with self._lock:
+            return sorted(self._words, key=lambda w: w.start)
 
     def audio(self) -> np.ndarray:
         return np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
@@ -282,8 +287,8 @@ class SegmentingTranscriber:
             _, _, segment = self._jobs.get()
             if segment is None:
                 return
-            while self._peeking or not self._peeks.empty():  # the last words first; a running segment is not stopped
-                time.sleep(0.01)
+            with self._peeks_idle:  # the last words first; a running segment is not stopped
+                self._peeks_idle.wait_for(lambda: self._peeks_pending == 0)
             if segment.by_peek is not None:
                 segment.by_peek.wait()
                 if segment.transcribed:
@@ -332,6 +337,9 @@ class SegmentingTranscriber:
             finally:
                 if peek.segment is not None:
                     peek.segment.by_peek.set()
+                with self._peeks_idle:
+                    self._peeks_pending -= 1
+                    self._peeks_idle.notify_all()
 
     def _do_peek(self, peek: Peek) -> None:
         if peek.segment is not None:
@@ -340,7 +348,11 @@ class SegmentingTranscriber:
         audio = np.concatenate(chunks)[peek.start: peek.voiced_end + int(TAIL_PAD_S * SAMPLE_RATE)]
         try:
             started, tail = time.monotonic(), getattr(self.transcriber, "transcribe_tail", None)
-            peek.text = tail(audio) if tail else " ".join(w.text for w in self.transcriber.transcribe(audio))
+            text = (tail(audio, wanted=lambda: not peek.cancelled) if tail
+                    else " ".join(w.text for w in self.transcriber.transcribe(audio)))
+            if text is None:
+                return  # the person went on while the audio was being encoded
+            peek.text = text
             timing.debug("t=%.3f peek to %.2f s in %.2f s: %r", time.monotonic(), peek.voiced_end / SAMPLE_RATE,
                          time.monotonic() - started, peek.text)
         except Exception as exc:  # the decision then waits as if nothing was known
@@ -357,7 +369,7 @@ class SegmentingTranscriber:
             return not segment.cancelled  # the words are wanted unless the person went on
 
         try:
-            found = self.transcriber.transcribe_end(self._slice(segment), on_text)
+            found = self.transcriber.transcribe_end(self._slice(segment), on_text, wanted=lambda: not peek.cancelled)
         except Exception as exc:  # the decision waits as if nothing was known; the worker transcribes the segment
             log.warning("could not transcribe the last words (%s)", exc)
             peek.cancelled = True
@@ -371,22 +383,7 @@ class SegmentingTranscriber:
                      offset, peek.voiced_end / SAMPLE_RATE, time.monotonic() - started)
 
     def _slice(self, segment: Segment) -> np.ndarray:
-        """The segment's audio, joined from the chunks it spans only (not the
-        whole answer: on a long recording that copy grew with every segment).
-        The recording thread only appends; snapshots of the lists are safe."""
+        """The segment's audio (segments.segment_audio). The recording thread only
+        appends; snapshots of the lists are safe."""
         n = min(len(self._chunks), len(self._offsets))
-        offsets, chunks = self._offsets[:n], self._chunks[:n]
-        start, end = segment.span_to_transcribe()
-        first = max(bisect.bisect_right(offsets, start) - 1, 0)
-        last = bisect.bisect_left(offsets, segment.end)
-        if last <= first:
-            return np.zeros(0, dtype=np.float32)
-        audio = np.concatenate(chunks[first:last])
-        whole = audio[start - offsets[first] : segment.end - offsets[first]]
-        # Sound after the last speech VAD heard (whispered words) is kept.
-        return whole[: heard_end(whole, max(0, end - start))]
-
-
-def shifted(words: list[Word], offset: float) -> list[Word]:
-    """A segment's words, timed from the start of the answer (`offset` s in)."""
-    return [Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability) for w in words]
+        return segment_audio(self._chunks[:n], self._offsets[:n], segment)

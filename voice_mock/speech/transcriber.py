@@ -147,7 +147,8 @@ class WhisperTranscriber:
                                                  beam_size=self.settings.beam_size)
         return " ".join(s.text.strip() for s in segments)
 
-    def transcribe_tail(self, audio: np.ndarray, keep_encoding: bool = False) -> str:
+    def transcribe_tail(self, audio: np.ndarray, keep_encoding: bool = False,
+                        wanted: Callable[[], bool] | None = None) -> str | None:
         """The last few seconds of speech as plain text, fast: for the end-of-turn
         decision, which needs the last words within a second of silence, not
         their times. Greedy decoding without word times or VAD costs about half
@@ -161,7 +162,9 @@ class WhisperTranscriber:
         decision does not take the sentence as over.
 
         `keep_encoding`: the window's encoding is kept for the next call in
-        this thread on the same audio (`transcribe_end`)."""
+        this thread on the same audio (`transcribe_end`). `wanted`: asked once
+        the audio is encoded (most of the cost); None is returned, without
+        decoding, when it says the text is no longer wanted (the person went on)."""
         self.load()
         audio = np.asarray(audio, dtype=np.float32)
         if len(audio) < 1600:
@@ -181,6 +184,8 @@ class WhisperTranscriber:
         encoded = model.encode(window)
         if keep_encoding:
             model.encode.keep(window, encoded)
+        if wanted is not None and not wanted():
+            return None
         result = model.model.generate(
             encoded, [prompt], beam_size=1,
             return_scores=True, return_no_speech_prob=True, return_logits_vocab=True, suppress_blank=True,
@@ -211,13 +216,15 @@ class WhisperTranscriber:
             words = self._transcribe(audio, active, None)
         return words
 
-    def transcribe_end(self, audio: np.ndarray, on_text: Callable[[str], bool | None]) -> list[Word] | None:
+    def transcribe_end(self, audio: np.ndarray, on_text: Callable[[str], bool | None],
+                       wanted: Callable[[], bool] | None = None) -> list[Word] | None:
         """The last words of an answer, twice from one encoding of the audio:
         first as `transcribe_tail`'s text, handed to `on_text` (the end-of-turn
         decision), then as `transcribe`'s words with times (the transcript).
         Both decode the audio `transcribe` decodes (its speech, VAD's way), so
         the 30 s window is encoded once (~0.4 s of the ~0.5-0.7 s each costs).
-        None, without the words, when `on_text` returns False."""
+        None, without the words, when `on_text` returns False; without the text
+        either (`on_text` not called) when `wanted` says so once the audio is encoded."""
         self.load()
         audio = np.asarray(audio, dtype=np.float32)
         if len(audio) < 1600:
@@ -226,7 +233,8 @@ class WhisperTranscriber:
         active = sound_activity(audio)
         chunks = speech_chunks(audio, active)
         try:
-            if on_text(self.transcribe_tail(decoded_audio(audio, chunks), keep_encoding=True)) is False:
+            text = self.transcribe_tail(decoded_audio(audio, chunks), keep_encoding=True, wanted=wanted)
+            if text is None or on_text(text) is False:
                 return None  # the words are no longer wanted
             words = self._transcribe(audio, active, chunks)
         finally:
