@@ -261,3 +261,17 @@ def test_local_ray_listens_on_loopback_only(short_dir):
     assert found["new"], "Ray started no server?"
     assert [a for a in found["new"] if not a.startswith(LOOPBACK)] == []
     assert found["node_ip"] == "127.0.0.1"
+
+
+def test_progress_lines_say_how_much_faster_than_real_time(capsys):
+    """Each file's line gave its speed as '9.3 audio h/h', a unit nobody says; now '9.3× real time'."""
+    from voice_mock.cli.batch import BatchProgress
+
+    progress = BatchProgress()
+    progress.live = False
+    progress.start(2, 0, "2 worker processes")
+    progress.started -= 10.0  # as if the first file took 10 s of wall time
+    progress.advance({"file": "a.wav", "status": "ok"}, audio_s=93.0)
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.startswith("[1/2] a.wav: ok · ") and line.endswith("× real time") and "h/h" not in line
+    float(line.split(" · ")[1].split("×")[0])  # a number before the ×

@@ -69,7 +69,7 @@ def make_engine(args, data_dir):
 
 
 class BatchProgress:
-    """A rich progress bar on a terminal (files done, audio hours per hour, time left); elsewhere
+    """A rich progress bar on a terminal (files done, audio scored × real time, time left); elsewhere
     one line per file, so a log of a long run shows where it is."""
 
     def __init__(self) -> None:
@@ -108,11 +108,11 @@ class BatchProgress:
 
             self.console.print(Text.assemble(("failed ", "red"), f"{row['file']}: {row['status']}"))
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, rate=f"{rate:.1f} audio h/h" if rate else "")
+            self.bar.update(self.task, advance=1, rate=f"{rate:.1f}× real time" if rate else "")
         else:
             self.console.print(f"[{self.done}/{self.total}] {row['file']}: "
                                + ("ok" if row["status"] == "ok" else "failed")
-                               + (f" · {rate:.1f} audio h/h" if rate else ""))
+                               + (f" · {rate:.1f}× real time" if rate else ""))
 
     def rate(self) -> float:
         """Audio hours scored per hour of wall time (the same as audio seconds per second)."""
