@@ -169,3 +169,12 @@ def test_practice_without_any_microphone_says_so_in_one_line(tmp_path):
         pytest.skip("this machine has a sound card PortAudio reaches without a sound server")
     assert_one_line_error(run_cli("practice", "--voice", "none", "--count", "1", env=env, input=""), 1,
                           "no microphone found", "voice-mock devices")
+
+
+def test_typed_answer_without_a_question_says_content_was_not_judged(tmp_path):
+    """`analyze --text` with no --question printed the words and nothing else: now it says why."""
+    result = run_cli("analyze", "--text", "I want to grow into a team lead", env={"VOICE_MOCK_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "no question given: talking points, red flags, structure and relevance not judged" in said
+    assert "pitch and loudness" not in said  # a typed answer has no voice: not worth a line

@@ -263,8 +263,11 @@ def render_feedback(console: Console, fb: dict) -> None:
         console.print(Padding(marked_transcript(fb), (0, 0, 0, 4)))
     measured = fb.get("measured") if isinstance(fb.get("measured"), dict) else {}
     notes = [n for n in measured.get("not_measured", []) if not str(n.get("item", "")).startswith("scores.")]
-    for n in notes:  # content matched by keywords only: said for typed answers too
-        if n.get("item") == "meaning" and not fb.get("pacing", {}).get("duration_s"):
-            console.print(f"  [dim]· {n.get('reason')}[/]")
-    if notes and fb.get("pacing", {}).get("duration_s"):
+    if not fb.get("pacing", {}).get("duration_s"):
+        # A typed answer: timing and voice are obviously not measured; what it says is, unless no
+        # question (or company) was given, or content fell back to the keywords: said.
+        notes = [n for n in notes if n.get("item") in ("content", "company", "meaning")]
+        for n in notes:
+            console.print(f"  [dim]· {escape(str(n.get('reason')))}[/]")
+    elif notes:
         _items(console, [("[dim]·[/]", Text(f"Not measured ({n.get('item')}): {n.get('reason')}", style="dim")) for n in notes], indent=2)
