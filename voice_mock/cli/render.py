@@ -266,7 +266,8 @@ def render_feedback(console: Console, fb: dict) -> None:
     if not fb.get("pacing", {}).get("duration_s"):
         # A typed answer: timing and voice are obviously not measured; what it says is, unless no
         # question (or company) was given, or content fell back to the keywords: said.
-        notes = [n for n in notes if n.get("item") in ("content", "company", "meaning")]
+        notes = [n for n in notes if n.get("item") in ("content", "company")
+                 or str(n.get("item", "")).startswith("meaning")]  # "meaning", "meaning-second"
         for n in notes:
             console.print(f"  [dim]· {escape(str(n.get('reason')))}[/]")
     elif notes:
