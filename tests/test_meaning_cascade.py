@@ -136,6 +136,10 @@ def test_the_second_model_loads_from_its_package_and_leaves_the_thread_setting_a
     v = enc.encode(["I'd love to still be with this team in ten years.", "I plan to leave in two years."])
     assert v.shape == (2, 384) and abs(float((v * v).sum(1)[0]) - 1) < 1e-3
     assert os.environ["OMP_NUM_THREADS"] == "2" and enc.model_id.startswith("multilingual-e5-small")
+    # Its weight file is mapped and handed back after each batch; reading it again gives the same vectors.
+    assert enc._mapped and all(length > 0 for _, length in enc._mapped)
+    again = enc.encode(["I'd love to still be with this team in ten years.", "I plan to leave in two years."])
+    assert abs(v - again).max() < 1e-6
 
 
 @pytest.mark.model
