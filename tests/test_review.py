@@ -175,6 +175,15 @@ def test_trend_needs_two_sessions_and_says_same():
     assert "down 25%" in t.message and "closer to the 120-160 wpm target" in t.message
 
 
+def test_trend_of_a_rate_that_was_zero():
+    """No fillers in the first session and none now read 'fillers per minute: 0.0/min now, from 0 in your
+    first session'; it is about the same. From none to some is said with its direction and verdict."""
+    assert history.trend("fillers_per_min", [0.0, 0.0]).message == \
+        "fillers per minute about the same as in your first session (0.0/min → 0.0/min)"
+    assert history.trend("fillers_per_min", [0.0, 1.5]).message == \
+        "fillers per minute up from 0.0/min in your first session to 1.5/min: worse"
+
+
 def test_history_empty_data_dir(capsys):
     assert main(["history"]) == 0
     assert "No sessions yet" in capsys.readouterr().out

@@ -229,10 +229,12 @@ def trend(name: str, values: list[float | None]) -> Trend:
     # Scores and shares (0-100) move in points, semitones in semitones;
     # rates move in percent of the baseline.
     in_points = unit in ("", "%", "st")
-    size = abs(latest - baseline) if in_points else abs(change) if change is not None else None
+    size = abs(latest - baseline) if in_points or baseline == latest else abs(change) if change is not None else None
     same = SAME_WITHIN_ST if unit == "st" else SAME_WITHIN_POINTS if in_points else SAME_WITHIN
     if size is None:
-        message = f"{label}: {fmt_measure(name, latest)} now, from 0 in {since}"
+        message = f"{label} up from {fmt_measure(name, 0.0)} in {since} to {fmt_measure(name, latest)}"
+        if better:
+            message += ": better" if better > 0 else ": worse"
     elif size < same:
         message = f"{label} about the same as in {since} {figures}"
     else:
