@@ -165,8 +165,10 @@ def test_practice_without_any_microphone_says_so_in_one_line(tmp_path):
     """No sound card and no sound server (PulseAudio unreachable): PortAudio's 'Error querying device -1'
     meant nothing to a user; the line says there is no microphone and where to look."""
     env = {"PULSE_SERVER": f"unix:{tmp_path}/no-server", "VOICE_MOCK_HOME": str(tmp_path / "home")}
-    if run_cli("devices", env=env).returncode == 0:
+    devices = run_cli("devices", env=env)
+    if devices.returncode == 0:
         pytest.skip("this machine has a sound card PortAudio reaches without a sound server")
+    assert_one_line_error(devices, 1, "no audio devices found", "voice-mock demo")  # was a bare line on stdout
     assert_one_line_error(run_cli("practice", "--voice", "none", "--count", "1", env=env, input=""), 1,
                           "no microphone found", "voice-mock devices")
 

@@ -14,8 +14,8 @@ def cmd_devices(args) -> int:
         raise VoiceMockError(f"audio is unavailable: {exc}") from None
     devices = sd.query_devices()
     if len(devices) == 0:
-        print("No audio devices found.")
-        return 1
+        raise VoiceMockError("no audio devices found: no sound card or sound server (PulseAudio, PipeWire) is "
+                             "reachable; `voice-mock demo` needs none")
     default_in, default_out = sd.default.device
     for i, d in enumerate(devices):
         marks = ("<" if i == default_in else " ") + (">" if i == default_out else " ")
