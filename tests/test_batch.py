@@ -282,8 +282,8 @@ def test_result_folder_is_replaced_whole(tmp_path):
 @pytest.mark.parametrize("extra,code,needle", [
     (["--jobs", "0"], 2, "--jobs must be at least 1"),
     (["--ray-address", "127.0.0.1:1"], 2, "--ray-address needs --engine ray"),
-    (["--question", "no-such-question"], 1, "no-such-question"),
-    (["--company", "no-such-company"], 1, "no-such-company"),
+    (["--question", "no-such-question"], 2, "no-such-question"),
+    (["--company", "no-such-company"], 2, "no-such-company"),
 ])
 def test_batch_bad_options_give_one_line(tmp_path, answers, extra, code, needle):
     from conftest import run_cli

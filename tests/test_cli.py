@@ -29,8 +29,11 @@ def test_help_and_no_command():
     [
         (["analyze"], 2, "give exactly one of"),
         (["analyze", "--text", "   ", "--question", "career-aspirations"], 2, "empty"),
-        (["analyze", "--text", "hi", "--question", "no-such-question"], 1, "unknown question"),
-        (["analyze", "--text", "hi", "--company", "no-such-company"], 1, "no-such-company"),
+        (["analyze", "--text", "hi", "--question", "no-such-question"], 2, "unknown question"),
+        (["analyze", "--text", "hi", "--company", "no-such-company"], 2, "no-such-company"),
+        # an unknown name on the command line is usage (2) everywhere, as `banks --bank` said (was 1 here)
+        (["practice", "--bank", "no-such-bank", "--voice", "none"], 2, "unknown bank 'no-such-bank'"),
+        (["banks", "--bank", "no-such-bank"], 2, "unknown bank 'no-such-bank'"),
         (["demo", "--count", "0"], 2, "--count"),
         (["replay", "nope"], 1, "no session"),
         (["replay", "../../etc"], 2, "is not a session"),

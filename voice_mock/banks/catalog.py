@@ -11,7 +11,9 @@ from typing import Iterable
 from voice_mock.errors import closest
 from voice_mock.types import Bank, Company, Question
 
-from .parse import BUNDLED_COMPANIES, BUNDLED_PROMPTS, BankError, display_path, Place, load_bank, load_company
+from .parse import (
+    BUNDLED_COMPANIES, BUNDLED_PROMPTS, BankError, Place, UnknownName, display_path, load_bank, load_company,
+)
 
 
 def _sources(bundled: Path, extra_dirs: Iterable, extra_files: Iterable) -> list[list[Path]]:
@@ -111,7 +113,7 @@ def find_question(banks: dict[str, Bank], question_id: str) -> Question:
             if question.id == question_id:
                 return question
             ids.append(question.id)
-    raise BankError(
+    raise UnknownName(
         f"unknown question {question_id!r}{_did_you_mean(question_id, ids)} (see `voice-mock banks`)"
     )
 
@@ -126,7 +128,7 @@ def find_company(companies: dict[str, Company], name_or_path: str | Path) -> Com
     for company in companies.values():
         if company.name.casefold() == text.casefold() or company.id == text.casefold():
             return company
-    raise BankError(
+    raise UnknownName(
         f"unknown company {text!r}{_did_you_mean(text, companies)} (see `voice-mock banks`)"
     )
 
@@ -146,7 +148,7 @@ def pick_questions(
     """
     if bank_id is not None:
         if bank_id not in banks:
-            raise BankError(
+            raise UnknownName(
                 f"unknown bank {bank_id!r}{_did_you_mean(bank_id, banks)} (see `voice-mock banks`)"
             )
         pool = list(banks[bank_id].questions)

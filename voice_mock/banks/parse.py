@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_mock.bundled import PROMPTS
-from voice_mock.errors import VoiceMockError
+from voice_mock.errors import UsageError, VoiceMockError
 from voice_mock.files import FileProblem, read_bytes
 from voice_mock.types import Bank, Company, Cue, Question
 
@@ -28,6 +28,11 @@ BUNDLED_COMPANIES: Path = BUNDLED_PROMPTS / "companies"
 
 class BankError(VoiceMockError):
     """A bank or company profile is broken, or what was asked for is not there."""
+
+
+class UnknownName(BankError, UsageError):
+    """A bank, question or company named on the command line that does not exist: usage (exit 2),
+    as `banks --bank` already said it."""
 
 
 BANK_KEYS = ("id", "title", "description", "questions")
