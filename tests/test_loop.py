@@ -170,3 +170,13 @@ def test_the_answer_so_far_is_scored_by_meaning_while_it_is_spoken_and_not_after
     scored = len(scorer.texts)
     warmer(2.0)
     assert warmer.warmed == 1 and len(scorer.texts) == scored
+
+
+def test_the_answer_so_far_is_scored_by_the_small_sentence_model_only():
+    from types import SimpleNamespace
+
+    from voice_mock.interview.loop import ContentWarmer
+
+    small = object()
+    assert ContentWarmer(None, None, None, SimpleNamespace(small=small, large=object())).meaning is small
+    assert ContentWarmer(None, None, None, small).meaning is small  # a plain scorer is used as it is
