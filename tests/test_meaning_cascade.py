@@ -108,22 +108,33 @@ def test_focus_keeps_the_most_telling_sentences_within_the_budget():
     telling = "I want to put down roots here"
     sentences = [*filler[:3], telling, *filler[3:]]
     scorer.focus(CAREER, None, sentences)
-    assert telling in scorer._focus
-    assert len(scorer._focus) <= MAX_REFINED
-    assert sum(len(s.split()) for s in scorer._focus) <= refined_words(sum(len(s.split()) for s in sentences))
+    assert telling in scorer.in_focus
+    assert len(scorer.in_focus) <= MAX_REFINED
+    assert sum(len(s.split()) for s in scorer.in_focus) <= refined_words(sum(len(s.split()) for s in sentences))
     got = scorer.refine(CAREER, CAREER.talking_points[0], None, [telling, filler[-1]])
-    assert got[0] == pytest.approx(0.7) and (got[1] is None or filler[-1] in scorer._focus)
+    assert got[0] == pytest.approx(0.7) and (got[1] is None or filler[-1] in scorer.in_focus)
 
 
 def test_longer_answers_leave_the_second_model_fewer_words():
     assert refined_words(40) > refined_words(100) > refined_words(160) >= 0 == refined_words(400)
 
 
+def test_each_thread_has_its_own_focus():
+    import threading
+
+    scorer = Cascade(Small("zzz"), Small("zzz"))
+    scorer.focus(CAREER, None, ["I want to grow here"])
+    other = threading.Thread(target=scorer.focus, args=(CAREER, None, ["Something else entirely"]))
+    other.start()
+    other.join()
+    assert scorer.in_focus == {"I want to grow here"}
+
+
 def test_a_short_answer_is_re_scored_whole():
     scorer = Cascade(Small("zzz"), Small("zzz"))
     sentences = ["I want to grow here", "I like the team", "I want to lead one day"]
     scorer.focus(CAREER, None, sentences)
-    assert scorer._focus == set(sentences)
+    assert scorer.in_focus == set(sentences)
 
 
 # --- the real models -----------------------------------------------------------------

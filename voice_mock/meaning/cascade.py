@@ -92,7 +92,12 @@ class Cascade:
 
     def __init__(self, small: MeaningMatcher, large: MeaningMatcher | None) -> None:
         self.small, self.large = small, large
-        self._focus: set[str] = set()
+        self._local = threading.local()  # the focus is per thread: an answer scored while spoken has its own
+
+    @property
+    def in_focus(self) -> set[str]:
+        """The sentences of the current answer (this thread's) the second model re-scores."""
+        return getattr(self._local, "focus", set())
 
     @property
     def available(self) -> bool:
@@ -129,7 +134,7 @@ class Cascade:
         """Choose the answer's sentences the second model will re-score: all
         of them when they fit MAX_REFINED and `refined_words`, else those the
         small model finds most likely to say one of the question's cues."""
-        self._focus = set()
+        self._local.focus = chosen = set()
         if not self.refines or not sentences:
             return
         order = list(dict.fromkeys(sentences))
@@ -139,9 +144,9 @@ class Cascade:
             order = [order[i] for i in np.argsort(-best, kind="stable")]
         words = 0
         for s in order:
-            if len(self._focus) == MAX_REFINED or words + len(s.split()) > budget:
+            if len(chosen) == MAX_REFINED or words + len(s.split()) > budget:
                 continue
-            self._focus.add(s)
+            chosen.add(s)
             words += len(s.split())
 
     def _most_telling(self, question, company, sentences: list[str]) -> np.ndarray:
@@ -156,7 +161,8 @@ class Cascade:
     def refine(self, question, cue, company, texts: Sequence[str]) -> list[float | None]:
         """Per text, the second model's probability (with its own classifier
         and near-miss veto), or None for a text not in focus."""
-        picked = [i for i, t in enumerate(texts) if t in self._focus]
+        focus = self.in_focus
+        picked = [i for i, t in enumerate(texts) if t in focus]
         out: list[float | None] = [None] * len(texts)
         if not picked or not self.refines:
             return out
