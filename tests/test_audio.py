@@ -48,3 +48,20 @@ def test_bad_files_give_clear_errors(tmp_path, content, expect):
 def test_missing_file(tmp_path):
     with pytest.raises(AudioError, match="no such file"):
         load_audio(tmp_path / "nope.flac")
+
+
+def test_an_empty_recording_is_called_empty_not_damaged(tmp_path):
+    """A well-formed WAV of 0 samples (a recorder stopped at once) was said to be 'damaged or cut off'."""
+    import soundfile as sf
+
+    from voice_mock.audio.damage import check_decoded
+
+    path = tmp_path / "empty.wav"
+    sf.write(path, np.zeros(0, dtype=np.float32), 16000)
+    with pytest.raises(AudioError, match=r"the recording is empty \(0 s of audio\)"):
+        check_decoded(path, 0)
+    cut = tmp_path / "cut.wav"
+    sf.write(cut, np.zeros(16000, dtype=np.float32), 16000)
+    cut.write_bytes(cut.read_bytes()[:44])  # the header announces 1 s; nothing follows it
+    with pytest.raises(AudioError, match="damaged or cut off"):
+        check_decoded(cut, 0)

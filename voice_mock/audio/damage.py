@@ -50,9 +50,23 @@ def check_decoded(path: str | Path, n_samples: int) -> str | None:
     declared = declared_seconds(path)
     decoded = n_samples / SAMPLE_RATE
     if n_samples == 0:
+        if declared is None and _says_no_frames(path):  # a whole file that holds no sound: nothing is damaged
+            raise AudioError(f"{path}: the recording is empty (0 s of audio)")
         said = f"; its header announces {declared:.1f} s" if declared else ""
         raise AudioError(f"{path}: no audio could be decoded (damaged or cut off{said})")
     if declared and decoded < declared - max(TOLERANCE_S, TOLERANCE_SHARE * declared):
         return (f"{path}: only {decoded:.1f} s of {declared:.1f} s could be decoded "
                 f"(the file is damaged or cut off); analysing those {decoded:.1f} s")
     return None
+
+
+def _says_no_frames(path) -> bool:
+    """The header (read by libsndfile) announces 0 samples, and agrees with the file's size (a header
+    cut from its audio announces more: libsndfile notes "data : 32000 (should be 0)")."""
+    try:
+        import soundfile
+
+        info = soundfile.info(str(path))
+        return info.frames == 0 and "should be" not in info.extra_info
+    except Exception:
+        return False
